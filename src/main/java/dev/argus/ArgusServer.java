@@ -1,0 +1,165 @@
+package dev.argus;
+
+import dev.argus.config.ArgusConfig;
+import dev.argus.config.ConfigException;
+import dev.argus.health.HealthService;
+import dev.argus.image.ImageDecoder;
+import dev.argus.model.ModelRegistry;
+import dev.argus.model.ModelRepository;
+import dev.argus.model.ModelRuntime;
+import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.service.InferenceService;
+import dev.argus.transport.http.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds every component of Argus, starts them, and stops them in order: readiness turns false,
+ * the listener stops accepting, requests in flight finish within the grace period, then model
+ * sessions close.
+ */
+public final class ArgusServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ArgusServer.class);
+
+  private final ArgusConfig config;
+  private final ModelRegistry registry;
+  private final HealthService health;
+  private final HttpServer http;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+  private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
+
+  private ArgusServer(ArgusConfig config, OnnxModelRuntime runtime) {
+    this.config = config;
+    ModelRepository repository = new ModelRepository(config.models().repositoryPath());
+    if (!Files.isDirectory(repository.root())) {
+      throw new ConfigException(
+          "models.repository: " + config.models().repository() + " (expected: a directory; "
+              + repository.root() + " does not exist)");
+    }
+    this.registry =
+        new ModelRegistry(
+            repository,
+            runtime,
+            new ModelRuntime.RuntimeOptions(0, false),
+            config.models().warmup(),
+            new ModelRegistry.Listener() {});
+    config
+        .models()
+        .defaultModelName()
+        .filter(name -> !repository.modelNames().contains(name))
+        .ifPresent(
+            name -> {
+              throw new ConfigException(
+                  "models.default_model: '" + name + "' (expected: one of "
+                      + repository.modelNames() + " in " + repository.root() + ")");
+            });
+    this.health = new HealthService(registry);
+    InferenceService service =
+        new InferenceService(
+            registry,
+            new ImageDecoder(config.limits().maxImagePixels()),
+            config.models().defaultModelName());
+    this.http =
+        new HttpServer(
+            config,
+            service,
+            health,
+            registry,
+            new HttpServer.ServerInfo("argus", version(), runtime.version()));
+  }
+
+  /** Builds and starts a server; models load in the background while it already answers. */
+  public static ArgusServer start(ArgusConfig config) {
+    ArgusServer server = new ArgusServer(config, new OnnxModelRuntime());
+    server.http.start();
+    server.loading = server.registry.loadAll();
+    log.info(
+        "argus {} listening on http://{}:{} serving models from {}",
+        version(),
+        config.server().host(),
+        server.http.port(),
+        server.registry.repository().root());
+    return server;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  /** Waits until every model has finished loading (or failed); true if that happened in time. */
+  public boolean awaitModelsLoaded(long timeout, TimeUnit unit) {
+    try {
+      loading.get(timeout, unit);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Blocks until {@link #stop()} has finished. */
+  public void awaitStopped() throws InterruptedException {
+    stoppedLatch.await();
+  }
+
+  /** Graceful stop; safe to call more than once and from a shutdown hook. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("stopping: readiness is now false");
+    health.markDraining();
+    long drainMillis = config.server().drainDelay().toMillis();
+    if (drainMillis > 0) {
+      log.info("waiting {} ms (server.drain_delay) for load balancers to notice", drainMillis);
+      sleep(drainMillis);
+    }
+    http.stop();
+    registry.close();
+    log.info("stopped");
+    stoppedLatch.countDown();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The Argus version from the build. */
+  public static String version() {
+    try (InputStream in = ArgusServer.class.getResourceAsStream("build.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

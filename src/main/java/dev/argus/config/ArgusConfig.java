@@ -1,0 +1,14 @@
+package dev.argus.config;
+
+import java.util.Objects;
+
+/** The whole server configuration, as read from {@code argus.yaml}, the environment and flags. */
+public record ArgusConfig(
+    ServerConfig server, LimitsConfig limits, ModelsConfig models, LoggingConfig logging) {
+  public ArgusConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(models, "models");
+    Objects.requireNonNull(logging, "logging");
+  }
+}

@@ -1,0 +1,148 @@
+package dev.argus.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds an {@link ArgusConfig} from, in increasing precedence: the built-in defaults, an {@code
+ * argus.yaml} file, {@code ARGUS_*} environment variables and command-line flags.
+ *
+ * <p>Every scalar key has an environment name: {@code logging.format} is {@code
+ * ARGUS_LOGGING_FORMAT}. The names are derived from the keys that exist, so {@code a.b_c} maps to
+ * {@code ARGUS_A_B_C} without ambiguity.
+ */
+public final class ConfigLoader {
+  /** Environment variables with this prefix that are not config keys, used by the launcher. */
+  private static final List<String> NON_CONFIG_VARIABLES =
+      List.of("ARGUS_CONFIG", "ARGUS_JAVA_OPTS", "ARGUS_HOME", "ARGUS_JAVA");
+
+  private ConfigLoader() {}
+
+  /** A loaded config and what the loader noticed but did not refuse. */
+  public record Loaded(ArgusConfig config, List<String> warnings) {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file an {@code argus.yaml}, or {@code null} for defaults only
+   * @param env the environment ({@code System.getenv()})
+   * @param flags dotted keys set on the command line, e.g. {@code server.port -> 9090}
+   */
+  public static Loaded load(Path file, Map<String, String> env, Map<String, String> flags) {
+    ObjectNode tree = defaults();
+    String source = "defaults";
+    if (file != null) {
+      source = file.toString();
+      JsonNode user = YamlBinder.readTree(file);
+      if (!user.isObject()) {
+        throw new ConfigException(source + ": expected a mapping of sections at the top level");
+      }
+      merge(tree, (ObjectNode) user, "");
+    }
+    Map<String, String> origins = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> envNames = environmentNames(tree);
+    for (Map.Entry<String, String> e : envNames.entrySet()) {
+      String value = env.get(e.getKey());
+      if (value != null) {
+        set(tree, e.getValue(), value);
+        origins.put(e.getValue(), e.getKey());
+      }
+    }
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (name.startsWith("ARGUS_")
+          && !envNames.containsKey(name)
+          && !NON_CONFIG_VARIABLES.contains(name)) {
+        warnings.add("environment variable " + name + " is not a config key; ignored");
+      }
+    }
+    for (Map.Entry<String, String> f : flags.entrySet()) {
+      if (!envNames.containsValue(f.getKey())) {
+        throw new IllegalArgumentException("flag key: " + f.getKey() + " (expected: a config key)");
+      }
+      set(tree, f.getKey(), f.getValue());
+      origins.put(f.getKey(), "command-line flag");
+    }
+    return new Loaded(YamlBinder.bind(tree, ArgusConfig.class, source, origins), warnings);
+  }
+
+  /** Environment variable name for each scalar key, in the order of the defaults file. */
+  public static Map<String, String> environmentNames() {
+    return environmentNames(defaults());
+  }
+
+  /** The environment variable that sets the dotted {@code key}. */
+  public static String environmentName(String key) {
+    return "ARGUS_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  static ObjectNode defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("defaults.yaml is missing from the jar");
+      }
+      return (ObjectNode)
+          YamlBinder.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> environmentNames(JsonNode tree) {
+    Map<String, String> names = new LinkedHashMap<>();
+    collectLeaves(tree, "", names);
+    return names;
+  }
+
+  private static void collectLeaves(JsonNode node, String prefix, Map<String, String> out) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      String key = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
+      if (f.getValue().isObject()) {
+        collectLeaves(f.getValue(), key, out);
+      } else if (f.getValue().isValueNode()) {
+        out.put(environmentName(key), key);
+      }
+    }
+  }
+
+  /** Overlays {@code user} onto {@code base}; unknown keys are kept so binding can name them. */
+  private static void merge(ObjectNode base, ObjectNode user, String prefix) {
+    Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      JsonNode existing = base.get(f.getKey());
+      if (existing instanceof ObjectNode existingObject && f.getValue() instanceof ObjectNode o) {
+        merge(existingObject, o, prefix + f.getKey() + ".");
+      } else if (existing instanceof ObjectNode && !f.getValue().isNull()) {
+        throw new ConfigException(
+            prefix + f.getKey() + ": " + f.getValue() + " (expected: a mapping of keys)");
+      } else if (!f.getValue().isNull()) {
+        base.set(f.getKey(), f.getValue());
+      }
+    }
+  }
+
+  private static void set(ObjectNode tree, String dotted, String value) {
+    String[] parts = dotted.split("\\.");
+    ObjectNode node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = (ObjectNode) node.get(parts[i]);
+    }
+    node.set(parts[parts.length - 1], TextNode.valueOf(value));
+  }
+}

@@ -1,0 +1,107 @@
+package dev.argus.health;
+
+import dev.argus.model.ModelRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Liveness, readiness and startup, each with named checks so that a failing probe says why.
+ *
+ * <ul>
+ *   <li>Liveness: the process serves HTTP. It stays true while models load or fail; restarting
+ *       would not fix a bad model file.
+ *   <li>Readiness: every model in the repository is loaded and warmed up, and the server is not
+ *       draining.
+ *   <li>Startup: config is valid and every model finished its first load and warm-up. Once passed,
+ *       it stays passed.
+ * </ul>
+ */
+public final class HealthService {
+  /** One named check. */
+  public record Check(String name, boolean ok, String detail) {}
+
+  /** The outcome of a probe: up when every check is ok. */
+  public record Report(boolean up, List<Check> checks) {
+    public Report {
+      checks = List.copyOf(checks);
+    }
+
+    /** Details of the failing checks. */
+    public List<String> reasons() {
+      return checks.stream().filter(c -> !c.ok()).map(c -> c.name() + ": " + c.detail()).toList();
+    }
+  }
+
+  private final ModelRegistry registry;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  public HealthService(ModelRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Readiness turns false from now on: the server is about to stop. */
+  public void markDraining() {
+    draining.set(true);
+  }
+
+  public boolean isDraining() {
+    return draining.get();
+  }
+
+  public Report liveness() {
+    return new Report(true, List.of(new Check("http", true, "serving")));
+  }
+
+  public Report readiness() {
+    List<Check> checks = new ArrayList<>();
+    checks.add(
+        new Check("server", !draining.get(), draining.get() ? "shutting down" : "accepting requests"));
+    List<ModelRegistry.Status> models = registry.statuses();
+    if (models.isEmpty()) {
+      checks.add(
+          new Check("models", false, "no models in repository " + registry.repository().root()));
+    }
+    for (ModelRegistry.Status s : models) {
+      boolean ok = s.state() == ModelRegistry.State.READY;
+      checks.add(new Check("model " + s.name(), ok, ok ? "ready (version " + s.version() + ")" : describe(s)));
+    }
+    return report(checks);
+  }
+
+  public Report startup() {
+    if (started.get()) {
+      return new Report(true, List.of(new Check("startup", true, "complete")));
+    }
+    List<Check> checks = new ArrayList<>();
+    checks.add(new Check("config", true, "valid"));
+    List<ModelRegistry.Status> models = registry.statuses();
+    if (models.isEmpty()) {
+      checks.add(
+          new Check("models", false, "no models in repository " + registry.repository().root()));
+    }
+    for (ModelRegistry.Status s : models) {
+      boolean loaded = s.state() == ModelRegistry.State.READY;
+      checks.add(new Check("model " + s.name() + " loaded", loaded, loaded ? "loaded" : describe(s)));
+      checks.add(
+          new Check(
+              "model " + s.name() + " warm-up",
+              loaded,
+              loaded ? "answered a warm-up inference" : "not run"));
+    }
+    Report report = report(checks);
+    if (report.up()) {
+      started.set(true);
+    }
+    return report;
+  }
+
+  private static String describe(ModelRegistry.Status s) {
+    return s.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + s.reason();
+  }
+
+  private static Report report(List<Check> checks) {
+    return new Report(checks.stream().allMatch(Check::ok), checks);
+  }
+}

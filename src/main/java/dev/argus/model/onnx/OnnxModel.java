@@ -1,0 +1,187 @@
+package dev.argus.model.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.argus.model.Model;
+import dev.argus.model.ModelExecutionException;
+import dev.argus.model.ModelMetadata;
+import dev.argus.tensor.DataType;
+import dev.argus.tensor.Shape;
+import dev.argus.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One ONNX Runtime session. Sessions are thread-safe, so concurrent runs need no lock. */
+final class OnnxModel implements Model {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final ModelMetadata metadata;
+
+  OnnxModel(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
+    this.env = env;
+    this.session = session;
+    this.metadata = metadata;
+  }
+
+  @Override
+  public ModelMetadata metadata() {
+    return metadata;
+  }
+
+  @Override
+  public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+        onnxInputs.put(e.getKey(), toOnnx(e.getValue()));
+      }
+      try (OrtSession.Result result = session.run(onnxInputs)) {
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : result) {
+          if (!(e.getValue() instanceof OnnxTensor t)) {
+            throw new ModelExecutionException(
+                "output '" + e.getKey() + "' is not a tensor: " + e.getValue().getInfo());
+          }
+          outputs.put(e.getKey(), fromOnnx(t));
+        }
+        return outputs;
+      }
+    } catch (OrtException e) {
+      throw new ModelExecutionException(
+          "ONNX Runtime failed: " + OnnxModelRuntime.firstLine(e.getMessage()), e);
+    } finally {
+      onnxInputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new ModelExecutionException("closing the session failed", e);
+    }
+  }
+
+  private OnnxTensor toOnnx(Tensor t) throws OrtException {
+    long[] shape = t.shape().dims();
+    Object data = t.data();
+    return switch (t.type()) {
+      case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), shape);
+      case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), shape);
+      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) data), shape);
+      case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) data), shape);
+      case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape);
+      case FP16 ->
+          OnnxTensor.createTensor(
+              env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.FLOAT16);
+      case BF16 ->
+          OnnxTensor.createTensor(
+              env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.BFLOAT16);
+      case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
+      case UINT8 ->
+          OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
+      case BOOL -> {
+        boolean[] bools = (boolean[]) data;
+        byte[] bytes = new byte[bools.length];
+        for (int i = 0; i < bools.length; i++) {
+          bytes[i] = (byte) (bools[i] ? 1 : 0);
+        }
+        yield OnnxTensor.createTensor(env, ByteBuffer.wrap(bytes), shape, OnnxJavaType.BOOL);
+      }
+      case BYTES -> {
+        byte[][] elements = (byte[][]) data;
+        String[] strings = new String[elements.length];
+        for (int i = 0; i < elements.length; i++) {
+          strings[i] = new String(elements[i], StandardCharsets.UTF_8);
+        }
+        yield OnnxTensor.createTensor(env, strings, shape);
+      }
+      case UINT16, UINT32, UINT64 ->
+          throw new ModelExecutionException(
+              "ONNX Runtime's Java API cannot create " + t.type() + " input tensors");
+    };
+  }
+
+  private static Tensor fromOnnx(OnnxTensor t) throws OrtException {
+    TensorInfo info = t.getInfo();
+    DataType type =
+        OnnxModelRuntime.dataType(info.onnxType)
+            .orElseThrow(
+                () -> new ModelExecutionException("unsupported output type " + info.onnxType));
+    Shape shape = Shape.of(info.getShape());
+    int n = Math.toIntExact(shape.elementCount());
+    if (type == DataType.BYTES) {
+      byte[][] out = new byte[n][];
+      int[] next = {0};
+      flattenStrings(t.getValue(), out, next);
+      return Tensor.of(type, shape, out);
+    }
+    ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
+    Object array =
+        switch (type) {
+          case FP32 -> {
+            float[] a = new float[n];
+            raw.asFloatBuffer().get(a);
+            yield a;
+          }
+          case FP64 -> {
+            double[] a = new double[n];
+            raw.asDoubleBuffer().get(a);
+            yield a;
+          }
+          case INT64, UINT64 -> {
+            long[] a = new long[n];
+            raw.asLongBuffer().get(a);
+            yield a;
+          }
+          case INT32, UINT32 -> {
+            int[] a = new int[n];
+            raw.asIntBuffer().get(a);
+            yield a;
+          }
+          case INT16, UINT16, FP16, BF16 -> {
+            short[] a = new short[n];
+            raw.asShortBuffer().get(a);
+            yield a;
+          }
+          case INT8, UINT8 -> {
+            byte[] a = new byte[n];
+            raw.get(a);
+            yield a;
+          }
+          case BOOL -> {
+            boolean[] a = new boolean[n];
+            for (int i = 0; i < n; i++) {
+              a[i] = raw.get(i) != 0;
+            }
+            yield a;
+          }
+          case BYTES -> throw new AssertionError("handled above");
+        };
+    return Tensor.of(type, shape, array);
+  }
+
+  private static void flattenStrings(Object value, byte[][] out, int[] next) {
+    if (value instanceof String s) {
+      out[next[0]++] = s.getBytes(StandardCharsets.UTF_8);
+    } else if (value instanceof Object[] array) {
+      for (Object element : array) {
+        flattenStrings(element, out, next);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.argus.transport.http;
+
+import dev.argus.service.ArgusException;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.OptionalLong;
+
+/** Reads request bodies with a size cap, refusing early when the declared length is too large. */
+final class Bodies {
+  private Bodies() {}
+
+  /**
+   * The whole body.
+   *
+   * @throws ArgusException.PayloadTooLarge when it is longer than {@code limit} bytes
+   */
+  static byte[] read(ServerRequest req, long limit) {
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > limit) {
+      throw new ArgusException.PayloadTooLarge(limit);
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream((int) Math.min(declared.orElse(8192), limit));
+      byte[] buffer = new byte[16 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        total += n;
+        if (total > limit) {
+          throw new ArgusException.PayloadTooLarge(limit);
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the request body", e);
+    }
+  }
+}

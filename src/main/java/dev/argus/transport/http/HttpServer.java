@@ -1,0 +1,195 @@
+package dev.argus.transport.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argus.config.ArgusConfig;
+import dev.argus.health.HealthService;
+import dev.argus.model.ModelRegistry;
+import dev.argus.service.ArgusException;
+import dev.argus.service.InferenceService;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The HTTP face of Argus: routes, edge filter, error mapping, on one Helidon listener. */
+public final class HttpServer {
+  /** What {@code GET /} reports about the running server. */
+  public record ServerInfo(String name, String version, String runtime) {}
+
+  private final ArgusConfig config;
+  private final InferenceService service;
+  private final ModelRegistry registry;
+  private final ServerInfo info;
+  private final List<Endpoint> endpoints;
+  private final byte[] openApi;
+  private WebServer server;
+
+  public HttpServer(
+      ArgusConfig config,
+      InferenceService service,
+      HealthService health,
+      ModelRegistry registry,
+      ServerInfo info) {
+    this.config = config;
+    this.service = service;
+    this.registry = registry;
+    this.info = info;
+    this.openApi = readOpenApi();
+    PredictHandler predict = new PredictHandler(service, config.limits().maxRequestBytes());
+    ProbeHandlers probes = new ProbeHandlers(health);
+    this.endpoints =
+        List.of(
+            new Endpoint(Method.GET, "/", "Service name, version, models and endpoints", this::info),
+            new Endpoint(Method.GET, "/health", "Liveness probe", probes::live),
+            new Endpoint(Method.GET, "/healthz", "Liveness probe (Kubernetes spelling)", probes::live),
+            new Endpoint(Method.GET, "/ready", "Readiness probe", probes::ready),
+            new Endpoint(Method.GET, "/readyz", "Readiness probe (Kubernetes spelling)", probes::ready),
+            new Endpoint(Method.GET, "/startupz", "Startup probe", probes::startup),
+            new Endpoint(Method.POST, "/predict", "Classify an image with the default model", predict::predictDefault),
+            new Endpoint(Method.POST, "/predict/{model}", "Classify an image with a named model", predict::predictNamed),
+            new Endpoint(Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi));
+  }
+
+  /** Starts listening; returns once the port is bound. */
+  public void start() {
+    server =
+        WebServer.builder()
+            .host(config.server().host())
+            .port(config.server().port())
+            .shutdownHook(false)
+            .shutdownGracePeriod(config.server().shutdownGrace())
+            .directHandlers(
+                d -> {
+                  for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                    d.addHandler(type, HttpServer::directResponse);
+                  }
+                })
+            .routing(this::routing)
+            .build()
+            .start();
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return server.port();
+  }
+
+  /**
+   * Stops accepting connections and waits up to {@code server.shutdown_grace} for requests in
+   * flight to finish.
+   */
+  public void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  void routing(HttpRouting.Builder routing) {
+    routing.addFilter(new EdgeFilter());
+    Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
+    for (Endpoint e : endpoints) {
+      routing.route(e.method(), e.path(), e.handler());
+      methodsByPath.computeIfAbsent(e.path(), p -> new ArrayList<>()).add(e.method());
+    }
+    methodsByPath.forEach(
+        (path, methods) -> {
+          String allowed = methods.stream().map(Method::text).collect(Collectors.joining(", "));
+          routing.any(
+              path,
+              (req, res) -> {
+                throw new ArgusException.MethodNotAllowed(
+                    req.prologue().method().text(), req.path().path(), allowed);
+              });
+        });
+    routing.any(
+        (req, res) -> {
+          throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
+        });
+    routing.error(ArgusException.class, Responses::error);
+    routing.error(Exception.class, Responses::unexpected);
+  }
+
+  private void info(ServerRequest req, ServerResponse res) {
+    ObjectNode body = Json.object();
+    body.put("service", info.name());
+    body.put("version", info.version());
+    body.put("runtime", info.runtime());
+    ArrayNode models = body.putArray("models");
+    for (ModelRegistry.Status s : registry.statuses()) {
+      ObjectNode m = models.addObject();
+      m.put("name", s.name()).put("version", s.version());
+      m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+      if (!s.reason().isEmpty()) {
+        m.put("reason", s.reason());
+      }
+    }
+    try {
+      body.put("default_model", service.defaultModelName());
+    } catch (ArgusException.InvalidInput e) {
+      body.putNull("default_model");
+    }
+    ArrayNode list = body.putArray("endpoints");
+    for (Endpoint e : endpoints) {
+      list.addObject().put("method", e.method().text()).put("path", e.path()).put("summary", e.summary());
+    }
+    Responses.json(req, res, 200, body);
+  }
+
+  private void openApi(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+    res.send(openApi);
+  }
+
+  private static byte[] readOpenApi() {
+    try (InputStream in = HttpServer.class.getResourceAsStream("openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Answers what Helidon refuses before routing (a malformed request line, oversized headers) in
+   * the same JSON shape as every other error.
+   */
+  private static DirectHandler.TransportResponse directResponse(
+      DirectHandler.TransportRequest request,
+      DirectHandler.EventType event,
+      Status status,
+      io.helidon.http.ServerResponseHeaders headers,
+      String message) {
+    String id = RequestIds.generate();
+    String type = status.code() == 413 ? "payload_too_large" : "bad_request";
+    ObjectNode body =
+        Responses.errorBody(
+            message == null || message.isBlank() ? status.reasonPhrase() : message, type, id);
+    return DirectHandler.TransportResponse.builder()
+        .status(status)
+        .headers(headers)
+        .header(HeaderNames.CONTENT_TYPE, Responses.JSON)
+        .header(HeaderNames.create(RequestIds.HEADER), id)
+        .entity(Json.bytes(body))
+        .build();
+  }
+}
