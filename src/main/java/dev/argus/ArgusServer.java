@@ -37,7 +37,7 @@ public final class ArgusServer implements AutoCloseable {
   private final CountDownLatch stoppedLatch = new CountDownLatch(1);
   private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
 
-  private ArgusServer(ArgusConfig config, OnnxModelRuntime runtime) {
+  private ArgusServer(ArgusConfig config, ModelRuntime runtime) {
     this.config = config;
     ModelRepository repository = new ModelRepository(config.models().repositoryPath());
     if (!Files.isDirectory(repository.root())) {
@@ -79,7 +79,12 @@ public final class ArgusServer implements AutoCloseable {
 
   /** Builds and starts a server; models load in the background while it already answers. */
   public static ArgusServer start(ArgusConfig config) {
-    ArgusServer server = new ArgusServer(config, new OnnxModelRuntime());
+    return start(config, new OnnxModelRuntime());
+  }
+
+  /** Starts a server whose models load through {@code runtime}. */
+  public static ArgusServer start(ArgusConfig config, ModelRuntime runtime) {
+    ArgusServer server = new ArgusServer(config, runtime);
     server.http.start();
     server.loading = server.registry.loadAll();
     log.info(

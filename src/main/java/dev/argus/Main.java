@@ -100,6 +100,14 @@ public final class Main implements Callable<Integer> {
         System.err.println("argus: invalid configuration: " + e.getMessage());
         return 2;
       }
+      // SIGTERM and SIGINT drain the server before the JVM's shutdown begins: ONNX Runtime's own
+      // shutdown hook frees its native environment, and hooks run concurrently, so draining in a
+      // hook would let requests in flight run on freed sessions.
+      for (String signal : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(signal),
+            s -> Thread.ofPlatform().name("argus-stop").start(server::stop));
+      }
       Runtime.getRuntime()
           .addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(server::stop));
       server.awaitStopped();

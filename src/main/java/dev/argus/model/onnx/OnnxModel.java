@@ -23,12 +23,24 @@ import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** One ONNX Runtime session. Sessions are thread-safe, so concurrent runs need no lock. */
+/**
+ * One ONNX Runtime session. Sessions are thread-safe, so runs share a read lock; closing takes the
+ * write lock, so a session is never freed under a run (that would crash the process in native
+ * code).
+ */
 final class OnnxModel implements Model {
+  /** How long {@link #close()} waits for runs in progress before freeing the session anyway. */
+  private static final long CLOSE_WAIT_SECONDS = 60;
+
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ModelMetadata metadata;
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
 
   OnnxModel(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
     this.env = env;
@@ -43,6 +55,18 @@ final class OnnxModel implements Model {
 
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new ModelExecutionException("the model's session is closed (unloaded or stopping)");
+      }
+      return runOpen(inputs);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private Map<String, Tensor> runOpen(Map<String, Tensor> inputs) {
     Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -69,10 +93,26 @@ final class OnnxModel implements Model {
 
   @Override
   public void close() {
+    boolean locked = false;
     try {
-      session.close();
+      locked = lifecycle.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!locked) {
+      // Freeing the session under a run would crash the process; leaking it is the lesser harm.
+      throw new ModelExecutionException(
+          "runs still in progress after " + CLOSE_WAIT_SECONDS + " s; session left open");
+    }
+    try {
+      if (!closed) {
+        closed = true;
+        session.close();
+      }
     } catch (OrtException e) {
       throw new ModelExecutionException("closing the session failed", e);
+    } finally {
+      lifecycle.writeLock().unlock();
     }
   }
 

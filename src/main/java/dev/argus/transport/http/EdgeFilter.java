@@ -1,19 +1,28 @@
 package dev.argus.transport.http;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** Gives every request its identity, before any handler runs, and puts it in the log context. */
+/**
+ * Gives every request its identity before any handler runs, puts it in the log context, and logs
+ * one line when the request is done.
+ */
 final class EdgeFilter implements Filter {
   static final String REQUEST_ID = "argus.request_id";
   static final String MDC_REQUEST_ID = "request_id";
+  private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
 
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    long start = System.nanoTime();
     String id =
         RequestIds.accept(req.headers().first(HeaderNames.create(RequestIds.HEADER)))
             .orElseGet(RequestIds::generate);
@@ -23,6 +32,12 @@ final class EdgeFilter implements Filter {
     try {
       chain.proceed();
     } finally {
+      log.info(
+          "request_completed {} {} {} {}",
+          kv("method", req.prologue().method().text()),
+          kv("path", req.path().path()),
+          kv("status", res.status().code()),
+          kv("duration_ms", (System.nanoTime() - start) / 1_000_000.0));
       MDC.remove(MDC_REQUEST_ID);
     }
   }

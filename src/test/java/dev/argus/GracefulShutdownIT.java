@@ -1,0 +1,150 @@
+package dev.argus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.argus.testing.TestModels;
+import dev.argus.testing.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM to a real server process while 20 requests are in flight: every one of them completes
+ * with 200, and the listener refuses new connections from the moment the signal lands.
+ */
+class GracefulShutdownIT {
+  private static final int IN_FLIGHT = 20;
+  private static final String BOUNDARY = "argus-shutdown-test";
+
+  @TempDir Path dir;
+  private Process process;
+
+  @AfterEach
+  void killLeftovers() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermLetsRequestsInFlightFinishAndRefusesNewConnections() throws Exception {
+    int port = freePort();
+    process = startServer(port);
+    HttpClient client = HttpClient.newHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> get(client, port, "/readyz") == 200);
+
+    byte[] body =
+        TestServer.multipart(BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(0)));
+    int half = body.length / 2;
+    List<Socket> inFlight = new ArrayList<>();
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      Socket s = new Socket("127.0.0.1", port);
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(headers(body.length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body, 0, half);
+      out.flush();
+      inFlight.add(s);
+    }
+    // A full request on another connection: once it is answered, the server has taken up the
+    // twenty before it.
+    assertThat(get(client, port, "/health")).isEqualTo(200);
+
+    process.destroy(); // SIGTERM
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> refusesConnections(port));
+    for (Socket s : inFlight) {
+      OutputStream out = s.getOutputStream();
+      out.write(body, half, body.length - half);
+      out.flush();
+    }
+    List<String> statusLines = new ArrayList<>();
+    for (Socket s : inFlight) {
+      try (s) {
+        String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        statusLines.add(response.lines().findFirst().orElse("(no response)"));
+        assertThat(response).contains("\"prediction\":\"food\"");
+      }
+    }
+    assertThat(statusLines).hasSize(IN_FLIGHT).containsOnly("HTTP/1.1 200 OK");
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+    assertThat(Files.readString(dir.resolve("server.log"))).contains("readiness is now false", "stopped");
+  }
+
+  private Process startServer(int port) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.argus.Main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--model-repository",
+            TestModels.bundledRepository().toString());
+    pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+    return pb.start();
+  }
+
+  private static String headers(int contentLength) {
+    return "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
+        + "Content-Length: " + contentLength + "\r\n\r\n";
+  }
+
+  private static boolean refusesConnections(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int get(HttpClient client, int port, String path) throws Exception {
+    HttpResponse<Void> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    return r.statusCode();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
