@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds every component of Argus, starts them, and stops them in order: readiness turns false,
- * the listener stops accepting, requests in flight finish within the grace period, then model
- * sessions close.
+ * Builds every component of Argus, starts them, and stops them in order: readiness turns false, the
+ * listener stops accepting, requests in flight finish within the grace period, then model sessions
+ * close.
  */
 public final class ArgusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArgusServer.class);
@@ -42,8 +42,11 @@ public final class ArgusServer implements AutoCloseable {
     ModelRepository repository = new ModelRepository(config.models().repositoryPath());
     if (!Files.isDirectory(repository.root())) {
       throw new ConfigException(
-          "models.repository: " + config.models().repository() + " (expected: a directory; "
-              + repository.root() + " does not exist)");
+          "models.repository: "
+              + config.models().repository()
+              + " (expected: a directory; "
+              + repository.root()
+              + " does not exist)");
     }
     this.registry =
         new ModelRegistry(
@@ -56,12 +59,16 @@ public final class ArgusServer implements AutoCloseable {
         .models()
         .defaultModelName()
         .filter(name -> !repository.modelNames().contains(name))
-        .ifPresent(
-            name -> {
-              throw new ConfigException(
-                  "models.default_model: '" + name + "' (expected: one of "
-                      + repository.modelNames() + " in " + repository.root() + ")");
-            });
+        .ifPresent(name -> {
+          throw new ConfigException(
+              "models.default_model: '"
+                  + name
+                  + "' (expected: one of "
+                  + repository.modelNames()
+                  + " in "
+                  + repository.root()
+                  + ")");
+        });
     this.health = new HealthService(registry);
     InferenceService service =
         new InferenceService(
@@ -73,7 +80,6 @@ public final class ArgusServer implements AutoCloseable {
             config,
             service,
             health,
-            registry,
             new HttpServer.ServerInfo("argus", version(), runtime.version()));
   }
 

@@ -47,6 +47,11 @@ public final class Main implements Callable<Integer> {
     return new CommandLine(new Main()).execute(args);
   }
 
+  /** Runs the command line with its output and errors sent to the given writers. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -78,14 +83,17 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on, 0 for any (server.port)")
     Integer port;
 
-    @Option(names = "--model-repository", description = "Model repository folder (models.repository)")
+    @Option(
+        names = "--model-repository",
+        description = "Model repository folder (models.repository)")
     Path modelRepository;
 
     @Override
     public Integer call() throws InterruptedException {
       ArgusConfig cfg;
       try {
-        ConfigLoader.Loaded loaded = ConfigLoader.load(configFile(config), System.getenv(), flags());
+        ConfigLoader.Loaded loaded =
+            ConfigLoader.load(configFile(config), System.getenv(), flags());
         cfg = loaded.config();
         LogSetup.configure(cfg.logging(), false);
         loaded.warnings().forEach(w -> log.warn("{}", w));
@@ -154,10 +162,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--model", description = "Model name (default: the server's default model)")
     String model;
 
-    @Option(names = "--url", defaultValue = "http://localhost:8080", description = "Server URL (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--url",
+        defaultValue = "http://localhost:8080",
+        description = "Server URL (default: ${DEFAULT-VALUE})")
     String url;
 
-    @Option(names = "--top-k", defaultValue = "3", description = "How many labels (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--top-k",
+        defaultValue = "3",
+        description = "How many labels (default: ${DEFAULT-VALUE})")
     int topK;
 
     @Override
@@ -168,9 +182,15 @@ public final class Main implements Callable<Integer> {
         err.println("argus predict: " + image + " is not a file");
         return 2;
       }
-      String boundary = "argus" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+      String boundary =
+          "argus" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
       byte[] body = multipart(boundary, image.getFileName().toString(), Files.readAllBytes(image));
-      String target = url.replaceAll("/+$", "") + "/predict" + (model == null ? "" : "/" + model) + "?top_k=" + topK;
+      String target =
+          url.replaceAll("/+$", "")
+              + "/predict"
+              + (model == null ? "" : "/" + model)
+              + "?top_k="
+              + topK;
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(target))
               .timeout(Duration.ofSeconds(60))
@@ -178,7 +198,8 @@ public final class Main implements Callable<Integer> {
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
       HttpResponse<String> response;
-      try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+      try (HttpClient client =
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
         response = client.send(request, HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
         err.println("argus predict: cannot reach " + target + ": " + e);
@@ -193,11 +214,22 @@ public final class Main implements Callable<Integer> {
       }
       if (response.statusCode() != 200) {
         err.println(
-            "argus predict: HTTP " + response.statusCode() + " " + json.path("error_type").asText()
-                + ": " + json.path("error").asText() + " (request id " + json.path("request_id").asText() + ")");
+            "argus predict: HTTP "
+                + response.statusCode()
+                + " "
+                + json.path("error_type").asText()
+                + ": "
+                + json.path("error").asText()
+                + " (request id "
+                + json.path("request_id").asText()
+                + ")");
         return 1;
       }
-      out.printf("model %s version %s (request id %s)%n", json.path("model").asText(), json.path("model_version").asText(), json.path("request_id").asText());
+      out.printf(
+          "model %s version %s (request id %s)%n",
+          json.path("model").asText(),
+          json.path("model_version").asText(),
+          json.path("request_id").asText());
       for (JsonNode p : json.path("predictions")) {
         out.printf("%-20s %.4f%n", p.path("label").asText(), p.path("confidence").asDouble());
       }
@@ -207,8 +239,11 @@ public final class Main implements Callable<Integer> {
 
     private static byte[] multipart(String boundary, String filename, byte[] content) {
       String head =
-          "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-              + filename.replace("\"", "") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+          "--"
+              + boundary
+              + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+              + filename.replace("\"", "")
+              + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
       String tail = "\r\n--" + boundary + "--\r\n";
       byte[] h = head.getBytes(StandardCharsets.UTF_8);
       byte[] t = tail.getBytes(StandardCharsets.UTF_8);

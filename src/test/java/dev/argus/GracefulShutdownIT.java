@@ -55,7 +55,8 @@ class GracefulShutdownIT {
         .until(() -> get(client, port, "/readyz") == 200);
 
     byte[] body =
-        TestServer.multipart(BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(0)));
+        TestServer.multipart(
+            BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(0)));
     int half = body.length / 2;
     List<Socket> inFlight = new ArrayList<>();
     for (int i = 0; i < IN_FLIGHT; i++) {
@@ -73,9 +74,7 @@ class GracefulShutdownIT {
 
     process.destroy(); // SIGTERM
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> refusesConnections(port));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refusesConnections(port));
     for (Socket s : inFlight) {
       OutputStream out = s.getOutputStream();
       out.write(body, half, body.length - half);
@@ -84,15 +83,18 @@ class GracefulShutdownIT {
     List<String> statusLines = new ArrayList<>();
     for (Socket s : inFlight) {
       try (s) {
-        String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String response =
+            new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         statusLines.add(response.lines().findFirst().orElse("(no response)"));
         assertThat(response).contains("\"prediction\":\"food\"");
       }
     }
     assertThat(statusLines).hasSize(IN_FLIGHT).containsOnly("HTTP/1.1 200 OK");
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
-    assertThat(Files.readString(dir.resolve("server.log"))).contains("readiness is now false", "stopped");
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(ConnectException.class);
+    assertThat(Files.readString(dir.resolve("server.log")))
+        .contains("readiness is now false", "stopped");
   }
 
   private Process startServer(int port) throws IOException {
@@ -118,8 +120,12 @@ class GracefulShutdownIT {
 
   private static String headers(int contentLength) {
     return "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
-        + "Content-Length: " + contentLength + "\r\n\r\n";
+        + "Content-Type: multipart/form-data; boundary="
+        + BOUNDARY
+        + "\r\n"
+        + "Content-Length: "
+        + contentLength
+        + "\r\n\r\n";
   }
 
   private static boolean refusesConnections(int port) {

@@ -44,7 +44,8 @@ class MultipleModelsIT {
 
   @Test
   void uprightTextLineIsClassifiedAsZeroDegrees() throws IOException {
-    JsonNode body = TestServer.json(server.postMultipart("/predict/text-orientation", png(textLine(false))));
+    JsonNode body =
+        TestServer.json(server.postMultipart("/predict/text-orientation", png(textLine(false))));
 
     assertThat(body.path("model").asText()).isEqualTo("text-orientation");
     assertThat(body.path("prediction").asText()).isEqualTo("0");
@@ -52,7 +53,8 @@ class MultipleModelsIT {
 
   @Test
   void upsideDownTextLineIsClassifiedAs180Degrees() throws IOException {
-    JsonNode body = TestServer.json(server.postMultipart("/predict/text-orientation", png(textLine(true))));
+    JsonNode body =
+        TestServer.json(server.postMultipart("/predict/text-orientation", png(textLine(true))));
 
     assertThat(body.path("prediction").asText()).isEqualTo("180");
   }
@@ -80,7 +82,8 @@ class MultipleModelsIT {
   static BufferedImage textLine(boolean upsideDown) {
     BufferedImage image = new BufferedImage(384, 96, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, 384, 96);
     if (upsideDown) {

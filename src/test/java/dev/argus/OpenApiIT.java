@@ -71,7 +71,9 @@ class OpenApiIT {
     Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
     while (paths.hasNext()) {
       Map.Entry<String, JsonNode> p = paths.next();
-      p.getValue().fieldNames().forEachRemaining(m -> operations.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey()));
+      p.getValue()
+          .fieldNames()
+          .forEachRemaining(m -> operations.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey()));
     }
     return operations;
   }

@@ -66,8 +66,13 @@ class PredictIT {
     assertThat(body.fieldNames())
         .toIterable()
         .containsExactly(
-            "model", "model_version", "prediction", "confidence", "predictions",
-            "inference_time_ms", "request_id");
+            "model",
+            "model_version",
+            "prediction",
+            "confidence",
+            "predictions",
+            "inference_time_ms",
+            "request_id");
     assertThat(body.path("request_id").asText())
         .isEqualTo(response.headers().firstValue("X-Request-ID").orElseThrow());
     double sum = 0;
@@ -85,7 +90,9 @@ class PredictIT {
   void topKLimitsTheNumberOfPredictions() throws IOException {
     byte[] photo = Files.readAllBytes(TestModels.labelledPhotos().get(0));
     String json =
-        "{\"image\": \"" + java.util.Base64.getEncoder().encodeToString(photo) + "\", \"top_k\": 1}";
+        "{\"image\": \""
+            + java.util.Base64.getEncoder().encodeToString(photo)
+            + "\", \"top_k\": 1}";
 
     JsonNode body = TestServer.json(server.postJson("/predict/image-triage", json));
 
@@ -100,6 +107,7 @@ class PredictIT {
     assertThat(body.path("runtime").asText()).startsWith("onnxruntime ");
     assertThat(body.path("default_model").asText()).isEqualTo("image-triage");
     assertThat(body.path("models").get(0).path("state").asText()).isEqualTo("ready");
-    assertThat(body.path("endpoints").findValuesAsText("path")).contains("/predict/{model}", "/readyz");
+    assertThat(body.path("endpoints").findValuesAsText("path"))
+        .contains("/predict/{model}", "/readyz");
   }
 }

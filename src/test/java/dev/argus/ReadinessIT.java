@@ -32,7 +32,8 @@ class ReadinessIT {
     try (TestServer server = TestServer.start(repo, Map.of(), gated, false)) {
       HttpResponse<String> ready = server.get("/readyz");
       assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(TestServer.json(ready).path("reasons").toString()).contains("image-triage", "loading");
+      assertThat(TestServer.json(ready).path("reasons").toString())
+          .contains("image-triage", "loading");
       assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
       assertThat(server.get("/startupz").statusCode()).isEqualTo(503);
       HttpResponse<String> predict = server.postMultipart("/predict/image-triage", photo());
@@ -43,7 +44,8 @@ class ReadinessIT {
 
       await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/readyz").statusCode() == 200);
       assertThat(server.get("/startupz").statusCode()).isEqualTo(200);
-      assertThat(server.postMultipart("/predict/image-triage", photo()).statusCode()).isEqualTo(200);
+      assertThat(server.postMultipart("/predict/image-triage", photo()).statusCode())
+          .isEqualTo(200);
     }
   }
 
@@ -53,15 +55,18 @@ class ReadinessIT {
     TestModels.copyTree(repo.resolve("image-triage"), repo.resolve("broken"));
     Files.write(repo.resolve("broken/1/model.onnx"), "this is not an ONNX graph".getBytes());
 
-    try (TestServer server = TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
+    try (TestServer server =
+        TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
       HttpResponse<String> ready = server.get("/readyz");
       assertThat(ready.statusCode()).isEqualTo(503);
       JsonNode body = TestServer.json(ready);
       assertThat(body.path("status").asText()).isEqualTo("NOT_READY");
-      assertThat(body.path("reasons").toString()).contains("model broken", "failed", "could not load");
+      assertThat(body.path("reasons").toString())
+          .contains("model broken", "failed", "could not load");
       assertThat(server.get("/health").statusCode()).isEqualTo(200);
       assertThat(server.get("/startupz").statusCode()).isEqualTo(503);
-      assertThat(server.postMultipart("/predict/image-triage", photo()).statusCode()).isEqualTo(200);
+      assertThat(server.postMultipart("/predict/image-triage", photo()).statusCode())
+          .isEqualTo(200);
       HttpResponse<String> broken = server.postMultipart("/predict/broken", photo());
       assertThat(broken.statusCode()).isEqualTo(503);
       assertThat(TestServer.json(broken).path("error").asText()).contains("not ready");
@@ -72,9 +77,11 @@ class ReadinessIT {
   void malformedModelYamlIsReportedAsAFailedModel() throws Exception {
     TestModels.addImageTriage(repo);
     TestModels.copyTree(repo.resolve("image-triage"), repo.resolve("misconfigured"));
-    TestModels.write(repo.resolve("misconfigured/model.yaml"), "kind: image_classifier\ntop_k: -1\n");
+    TestModels.write(
+        repo.resolve("misconfigured/model.yaml"), "kind: image_classifier\ntop_k: -1\n");
 
-    try (TestServer server = TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
+    try (TestServer server =
+        TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
       HttpResponse<String> ready = server.get("/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(TestServer.json(ready).path("reasons").toString()).contains("top_k");
@@ -95,7 +102,8 @@ class ReadinessIT {
   }
 
   /** Loads real models, but only once the test lets it. */
-  private record GatedRuntime(ModelRuntime delegate, CountDownLatch release) implements ModelRuntime {
+  private record GatedRuntime(ModelRuntime delegate, CountDownLatch release)
+      implements ModelRuntime {
     @Override
     public Model load(Path file, RuntimeOptions options) {
       try {

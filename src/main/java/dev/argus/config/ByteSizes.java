@@ -15,7 +15,9 @@ public final class ByteSizes {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a size (expected: bytes or a number with KiB, MiB, GiB, KB, MB, GB)");
+          "'"
+              + text
+              + "' is not a size (expected: bytes or a number with KiB, MiB, GiB, KB, MB, GB)");
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);

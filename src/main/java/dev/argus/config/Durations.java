@@ -20,7 +20,9 @@ public final class Durations {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (expected: a number and a unit, e.g. 500us, 5ms, 30s, 2m, 1h, 30d)");
+          "'"
+              + text
+              + "' is not a duration (expected: a number and a unit, e.g. 500us, 5ms, 30s, 2m, 1h, 30d)");
     }
     long amount = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

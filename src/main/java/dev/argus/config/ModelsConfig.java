@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The {@code models} section: where the model repository is and how models start. */
 public record ModelsConfig(String repository, String defaultModel, boolean warmup) {
   public ModelsConfig {
-    Check.that(repository != null && !repository.isBlank(), "repository", repository, "a directory");
+    Check.that(
+        repository != null && !repository.isBlank(), "repository", repository, "a directory");
     defaultModel = defaultModel == null ? "" : defaultModel.trim();
   }
 

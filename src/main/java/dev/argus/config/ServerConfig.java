@@ -4,11 +4,7 @@ import java.time.Duration;
 
 /** The {@code server} section: where Argus listens and how it times requests and shutdown. */
 public record ServerConfig(
-    String host,
-    int port,
-    Duration requestTimeout,
-    Duration shutdownGrace,
-    Duration drainDelay) {
+    String host, int port, Duration requestTimeout, Duration shutdownGrace, Duration drainDelay) {
   public ServerConfig {
     Check.that(host != null && !host.isBlank(), "host", host, "a host name or address");
     Check.that(port >= 0 && port <= 65535, "port", port, "0..65535, 0 for any free port");
@@ -18,7 +14,10 @@ public record ServerConfig(
         requestTimeout,
         "> 0");
     Check.that(
-        shutdownGrace != null && !shutdownGrace.isNegative(), "shutdown_grace", shutdownGrace, ">= 0");
+        shutdownGrace != null && !shutdownGrace.isNegative(),
+        "shutdown_grace",
+        shutdownGrace,
+        ">= 0");
     Check.that(drainDelay != null && !drainDelay.isNegative(), "drain_delay", drainDelay, ">= 0");
   }
 }

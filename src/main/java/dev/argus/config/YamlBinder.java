@@ -72,11 +72,12 @@ public final class YamlBinder {
    * @param source what the tree was read from, for error messages
    * @param origins dotted key to where its value was set (an environment variable or a flag)
    */
-  public static <T> T bind(JsonNode tree, Class<T> type, String source, Map<String, String> origins) {
+  public static <T> T bind(
+      JsonNode tree, Class<T> type, String source, Map<String, String> origins) {
     try {
       return MAPPER.treeToValue(tree, type);
     } catch (UnrecognizedPropertyException e) {
-      String key = join(pathOf(e), e.getPropertyName());
+      String key = pathOf(e);
       throw new ConfigException(
           source + ": unknown key '" + key + "'" + knownKeysHint(e.getKnownPropertyIds()));
     } catch (ValueInstantiationException e) {

@@ -57,7 +57,8 @@ public final class HealthService {
   public Report readiness() {
     List<Check> checks = new ArrayList<>();
     checks.add(
-        new Check("server", !draining.get(), draining.get() ? "shutting down" : "accepting requests"));
+        new Check(
+            "server", !draining.get(), draining.get() ? "shutting down" : "accepting requests"));
     List<ModelRegistry.Status> models = registry.statuses();
     if (models.isEmpty()) {
       checks.add(
@@ -65,7 +66,9 @@ public final class HealthService {
     }
     for (ModelRegistry.Status s : models) {
       boolean ok = s.state() == ModelRegistry.State.READY;
-      checks.add(new Check("model " + s.name(), ok, ok ? "ready (version " + s.version() + ")" : describe(s)));
+      checks.add(
+          new Check(
+              "model " + s.name(), ok, ok ? "ready (version " + s.version() + ")" : describe(s)));
     }
     return report(checks);
   }
@@ -83,7 +86,8 @@ public final class HealthService {
     }
     for (ModelRegistry.Status s : models) {
       boolean loaded = s.state() == ModelRegistry.State.READY;
-      checks.add(new Check("model " + s.name() + " loaded", loaded, loaded ? "loaded" : describe(s)));
+      checks.add(
+          new Check("model " + s.name() + " loaded", loaded, loaded ? "loaded" : describe(s)));
       checks.add(
           new Check(
               "model " + s.name() + " warm-up",

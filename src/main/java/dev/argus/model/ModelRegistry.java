@@ -74,7 +74,8 @@ public final class ModelRegistry implements AutoCloseable {
     this.warmup = warmup;
     this.listener = listener;
     this.loader =
-        Executors.newSingleThreadExecutor(Thread.ofPlatform().name("argus-model-loader").daemon().factory());
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("argus-model-loader").daemon().factory());
   }
 
   public ModelRepository repository() {
@@ -134,7 +135,9 @@ public final class ModelRegistry implements AutoCloseable {
       synchronized (lifecycleLock) {
         Entry old = entries.get(name);
         previous = old == null ? Optional.empty() : old.model();
-        entries.put(name, new Entry(new Status(name, source.version(), State.READY, ""), Optional.of(loaded)));
+        entries.put(
+            name,
+            new Entry(new Status(name, source.version(), State.READY, ""), Optional.of(loaded)));
       }
       previous.ifPresent(p -> p.model().close());
       log.info(
@@ -157,7 +160,8 @@ public final class ModelRegistry implements AutoCloseable {
     synchronized (lifecycleLock) {
       Entry old = entries.get(name);
       previous = old == null ? Optional.empty() : old.model();
-      entries.put(name, new Entry(new Status(name, version, State.FAILED, reason), Optional.empty()));
+      entries.put(
+          name, new Entry(new Status(name, version, State.FAILED, reason), Optional.empty()));
     }
     previous.ifPresent(p -> p.model().close());
     listener.failed(name, reason);
@@ -179,11 +183,10 @@ public final class ModelRegistry implements AutoCloseable {
               new Status(name, old.status().version(), State.UNLOADED, "unloaded"),
               Optional.empty()));
     }
-    previous.ifPresent(
-        p -> {
-          p.model().close();
-          listener.unloaded(p.name(), p.version());
-        });
+    previous.ifPresent(p -> {
+      p.model().close();
+      listener.unloaded(p.name(), p.version());
+    });
     return status(name);
   }
 
@@ -228,7 +231,8 @@ public final class ModelRegistry implements AutoCloseable {
     }
     Path path = source.directory().resolve(file.get()).normalize();
     if (!path.startsWith(source.directory())) {
-      throw new ModelLoadException("labels: " + file.get() + " (expected: a file inside the model's folder)");
+      throw new ModelLoadException(
+          "labels: " + file.get() + " (expected: a file inside the model's folder)");
     }
     try {
       return Files.readAllLines(path, StandardCharsets.UTF_8).stream()

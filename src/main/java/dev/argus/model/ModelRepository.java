@@ -80,16 +80,18 @@ public final class ModelRepository {
     try {
       settings =
           YamlBinder.bind(
-              YamlBinder.readTree(settingsFile), ModelSettings.class, settingsFile.toString(), Map.of());
+              YamlBinder.readTree(settingsFile),
+              ModelSettings.class,
+              settingsFile.toString(),
+              Map.of());
     } catch (ConfigException e) {
       throw new ModelLoadException(e.getMessage(), e);
     }
     String version =
         newestVersion(dir)
-            .orElseThrow(
-                () ->
-                    new ModelLoadException(
-                        name + ": no version folder (" + dir + "/<number>/" + MODEL_FILE + ")"));
+            .orElseThrow(() ->
+                new ModelLoadException(
+                    name + ": no version folder (" + dir + "/<number>/" + MODEL_FILE + ")"));
     return new ModelSource(name, version, dir, dir.resolve(version).resolve(MODEL_FILE), settings);
   }
 

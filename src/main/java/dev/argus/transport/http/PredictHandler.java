@@ -82,13 +82,15 @@ final class PredictHandler {
     JsonNode json = Json.parse(body);
     if (!json.isObject()) {
       throw new ArgusException.InvalidInput(
-          "JSON body is " + json.getNodeType().name().toLowerCase(Locale.ROOT)
+          "JSON body is "
+              + json.getNodeType().name().toLowerCase(Locale.ROOT)
               + " (expected: an object {\"image\": \"<base64>\"})");
     }
     JsonNode image = json.get("image");
     if (image == null || !image.isTextual()) {
       throw new ArgusException.InvalidInput(
-          "field 'image' is " + (image == null ? "missing" : "not a string")
+          "field 'image' is "
+              + (image == null ? "missing" : "not a string")
               + " (expected: the encoded image as a base64 string)");
     }
     JsonNode topK = json.get("top_k");
@@ -104,7 +106,8 @@ final class PredictHandler {
       }
       return new Input(bytes, topK == null ? 0 : topK.asInt());
     } catch (IllegalArgumentException e) {
-      throw new ArgusException.InvalidInput("field 'image' is not valid base64: " + e.getMessage(), e);
+      throw new ArgusException.InvalidInput(
+          "field 'image' is not valid base64: " + e.getMessage(), e);
     }
   }
 
@@ -116,7 +119,11 @@ final class PredictHandler {
     body.put("confidence", c.top().confidence());
     ArrayNode predictions = body.putArray("predictions");
     for (Classification.Prediction p : c.predictions()) {
-      predictions.addObject().put("label", p.label()).put("class_id", p.classId()).put("confidence", p.confidence());
+      predictions
+          .addObject()
+          .put("label", p.label())
+          .put("class_id", p.classId())
+          .put("confidence", p.confidence());
     }
     body.put("inference_time_ms", Math.round(c.timings().totalNanos() / 1000.0) / 1000.0);
     body.put("request_id", requestId);

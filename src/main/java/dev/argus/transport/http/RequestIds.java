@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Request identity at the edge: a client's {@code X-Request-ID} is kept when it is 1-128
- * characters of {@code [A-Za-z0-9._:-]}; anything else (a newline, a huge value) is replaced, so
- * it is never echoed into headers or logs.
+ * Request identity at the edge: a client's {@code X-Request-ID} is kept when it is 1-128 characters
+ * of {@code [A-Za-z0-9._:-]}; anything else (a newline, a huge value) is replaced, so it is never
+ * echoed into headers or logs.
  */
 final class RequestIds {
   static final String HEADER = "X-Request-ID";

@@ -78,6 +78,9 @@ final class Responses {
         req,
         res,
         500,
-        errorBody("internal server error; see the server log for this request id", "internal", requestId(req)));
+        errorBody(
+            "internal server error; see the server log for this request id",
+            "internal",
+            requestId(req)));
   }
 }

@@ -1,0 +1,161 @@
+package dev.argus.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsServeTheBundledRepositoryOnPort8080() {
+    ArgusConfig config = ConfigLoader.load(null, Map.of(), Map.of()).config();
+
+    assertThat(config.server().port()).isEqualTo(8080);
+    assertThat(config.server().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.limits().maxRequestBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(config.models().repository()).isEqualTo("models");
+    assertThat(config.models().defaultModelName()).isEmpty();
+    assertThat(config.logging().format()).isEqualTo("text");
+  }
+
+  @Test
+  void fileOverridesDefaults() throws Exception {
+    Path file =
+        write(
+            "server:\n  port: 9090\nlimits:\n  max_request_bytes: 2MiB\nlogging:\n  format: JSON\n");
+
+    ArgusConfig config = ConfigLoader.load(file, Map.of(), Map.of()).config();
+
+    assertThat(config.server().port()).isEqualTo(9090);
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+    assertThat(config.limits().maxRequestBytes()).isEqualTo(2L * 1024 * 1024);
+    assertThat(config.logging().format()).isEqualTo("json");
+  }
+
+  @Test
+  void environmentOverridesFileAndFlagsOverrideEnvironment() throws Exception {
+    Path file = write("server:\n  port: 9090\n");
+    Map<String, String> env =
+        Map.of(
+            "ARGUS_SERVER_PORT",
+            "7070",
+            "ARGUS_LOGGING_FORMAT",
+            "json",
+            "ARGUS_SERVER_REQUEST_TIMEOUT",
+            "250ms");
+
+    ArgusConfig fromEnv = ConfigLoader.load(file, env, Map.of()).config();
+    ArgusConfig fromFlag = ConfigLoader.load(file, env, Map.of("server.port", "6060")).config();
+
+    assertThat(fromEnv.server().port()).isEqualTo(7070);
+    assertThat(fromEnv.logging().format()).isEqualTo("json");
+    assertThat(fromEnv.server().requestTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(fromFlag.server().port()).isEqualTo(6060);
+  }
+
+  @Test
+  void everyScalarKeyHasAnEnvironmentName() {
+    assertThat(ConfigLoader.environmentNames())
+        .containsEntry("ARGUS_LOGGING_FORMAT", "logging.format")
+        .containsEntry("ARGUS_MODELS_DEFAULT_MODEL", "models.default_model")
+        .containsEntry("ARGUS_LIMITS_MAX_REQUEST_BYTES", "limits.max_request_bytes");
+  }
+
+  @Test
+  void invalidValueFromEnvironmentNamesKeyValueAndVariable() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ARGUS_SERVER_PORT", "70000"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.port: 70000")
+        .hasMessageContaining("expected: 0..65535")
+        .hasMessageContaining("ARGUS_SERVER_PORT");
+  }
+
+  @Test
+  void valueOfTheWrongTypeNamesKeyAndValue() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ARGUS_SERVER_PORT", "eighty"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.port")
+        .hasMessageContaining("eighty")
+        .hasMessageContaining("ARGUS_SERVER_PORT");
+  }
+
+  @Test
+  void badDurationSaysWhatADurationLooksLike() throws Exception {
+    Path file = write("server:\n  shutdown_grace: soon\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("server.shutdown_grace")
+        .hasMessageContaining("'soon' is not a duration")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void unknownKeyInFileIsNamedWithTheKnownOnes() throws Exception {
+    Path file = write("server:\n  prot: 1\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("unknown key 'server.prot'")
+        .hasMessageContaining("port");
+  }
+
+  @Test
+  void unknownEnvironmentVariableIsAWarning() {
+    ConfigLoader.Loaded loaded =
+        ConfigLoader.load(null, Map.of("ARGUS_SERVER_PROT", "1"), Map.of());
+
+    assertThat(loaded.warnings()).singleElement().asString().contains("ARGUS_SERVER_PROT");
+  }
+
+  @Test
+  void invalidLogLevelIsRefused() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ARGUS_LOGGING_LEVEL", "LOUD"), Map.of()))
+        .hasMessageContaining("logging.level: LOUD");
+  }
+
+  @Test
+  void sectionGivenAsScalarIsRefused() throws Exception {
+    Path file = write("server: 8080\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("server")
+        .hasMessageContaining("a mapping");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = dir.resolve("nope.yaml");
+
+    assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of(), Map.of()))
+        .hasMessageContaining("nope.yaml: file does not exist");
+  }
+
+  @Test
+  void malformedYamlIsNamed() throws Exception {
+    Path file = write("server: [unclosed\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+        .hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  void unknownFlagKeyIsRefused() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.nope", "1")))
+        .hasMessageContaining("server.nope");
+  }
+
+  private Path write(String yaml) throws Exception {
+    Path file = dir.resolve("argus.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.argus.model.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import dev.argus.model.ModelExecutionException;
+import dev.argus.tensor.DataType;
+import dev.argus.tensor.Shape;
+import dev.argus.tensor.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every type Argus hands to ONNX Runtime comes back unchanged through a real native tensor. */
+class TensorConversionTest {
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  static Stream<Arguments> tensors() {
+    Shape shape = Shape.of(2, 2);
+    return Stream.of(
+            Arguments.of(DataType.FP32, new float[] {1.5f, -2f, 0f, Float.MAX_VALUE}),
+            Arguments.of(DataType.FP64, new double[] {1.5, -2, 0, Double.MIN_VALUE}),
+            Arguments.of(DataType.INT64, new long[] {1, -2, Long.MAX_VALUE, Long.MIN_VALUE}),
+            Arguments.of(DataType.INT32, new int[] {1, -2, Integer.MAX_VALUE, 0}),
+            Arguments.of(DataType.INT16, new short[] {1, -2, Short.MAX_VALUE, 0}),
+            Arguments.of(DataType.INT8, new byte[] {1, -2, 127, -128}),
+            Arguments.of(DataType.UINT8, new byte[] {1, (byte) 200, (byte) 255, 0}),
+            Arguments.of(DataType.FP16, new short[] {0x3c00, (short) 0xc000, 0, 0x7bff}),
+            Arguments.of(DataType.BF16, new short[] {0x3f80, (short) 0xc000, 0, 0x7f7f}),
+            Arguments.of(DataType.BOOL, new boolean[] {true, false, false, true}),
+            Arguments.of(
+                DataType.BYTES,
+                new byte[][] {
+                  "a".getBytes(StandardCharsets.UTF_8),
+                  "".getBytes(StandardCharsets.UTF_8),
+                  "héllo".getBytes(StandardCharsets.UTF_8),
+                  "z".getBytes(StandardCharsets.UTF_8)
+                }))
+        .map(a -> Arguments.of(Tensor.of((DataType) a.get()[0], shape, a.get()[1])));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tensors")
+  void roundTripsThroughANativeTensor(Tensor tensor) throws Exception {
+    try (OnnxTensor onnx = OnnxModel.toOnnx(ENV, tensor)) {
+      Tensor back = OnnxModel.fromOnnx(onnx);
+
+      assertThat(back.type()).isEqualTo(tensor.type());
+      assertThat(back.shape()).isEqualTo(tensor.shape());
+      assertThat(back.data()).isEqualTo(tensor.data());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("unsignedWide")
+  void unsignedWideTypesAreRefusedClearly(DataType type, Object data) {
+    assertThatThrownBy(() -> OnnxModel.toOnnx(ENV, Tensor.of(type, Shape.of(1), data)))
+        .isInstanceOf(ModelExecutionException.class)
+        .hasMessageContaining(type.name());
+  }
+
+  static Stream<Arguments> unsignedWide() {
+    return Stream.of(
+        Arguments.of(DataType.UINT16, new short[1]),
+        Arguments.of(DataType.UINT32, new int[1]),
+        Arguments.of(DataType.UINT64, new long[1]));
+  }
+}

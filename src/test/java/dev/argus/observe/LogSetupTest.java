@@ -1,0 +1,61 @@
+package dev.argus.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.config.LoggingConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class LogSetupTest {
+  private final PrintStream originalOut = System.out;
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+  @AfterEach
+  void restore() {
+    System.setOut(originalOut);
+    dev.argus.testing.TestLogging.restoreDefault();
+  }
+
+  @Test
+  void jsonFormatWritesOneJsonObjectPerLineWithTheLogContext() throws Exception {
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    LogSetup.configure(new LoggingConfig("json", "INFO"), false);
+
+    MDC.put("request_id", "req-1");
+    try {
+      LoggerFactory.getLogger("test").info("hello {}", "world");
+      LoggerFactory.getLogger("test").debug("not at INFO");
+    } finally {
+      MDC.remove("request_id");
+    }
+
+    String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
+    assertThat(lines).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(lines[0]);
+    assertThat(line.path("message").asText()).isEqualTo("hello world");
+    assertThat(line.path("request_id").asText()).isEqualTo("req-1");
+    assertThat(line.path("level").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void textFormatCarriesTheRequestId() {
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    LogSetup.configure(new LoggingConfig("text", "DEBUG"), false);
+
+    MDC.put("request_id", "req-2");
+    try {
+      LoggerFactory.getLogger("test").debug("visible at DEBUG");
+    } finally {
+      MDC.remove("request_id");
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("[req-2] visible at DEBUG");
+  }
+}
