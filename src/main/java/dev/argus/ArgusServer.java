@@ -1,5 +1,6 @@
 package dev.argus;
 
+import dev.argus.batching.Ticker;
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
 import dev.argus.health.HealthService;
@@ -8,6 +9,8 @@ import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.observe.InferenceObserver;
+import dev.argus.service.BatcherPool;
 import dev.argus.service.InferenceService;
 import dev.argus.transport.http.HttpServer;
 import java.io.IOException;
@@ -31,6 +34,7 @@ public final class ArgusServer implements AutoCloseable {
 
   private final ArgusConfig config;
   private final ModelRegistry registry;
+  private final BatcherPool batchers;
   private final HealthService health;
   private final HttpServer http;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -48,13 +52,11 @@ public final class ArgusServer implements AutoCloseable {
               + repository.root()
               + " does not exist)");
     }
+    this.batchers =
+        new BatcherPool(Ticker.SYSTEM, InferenceObserver.NONE, config.server().shutdownGrace());
     this.registry =
         new ModelRegistry(
-            repository,
-            runtime,
-            new ModelRuntime.RuntimeOptions(0, false),
-            config.models().warmup(),
-            new ModelRegistry.Listener() {});
+            repository, runtime, config.batching(), config.models().warmup(), batchers);
     config
         .models()
         .defaultModelName()
@@ -73,8 +75,10 @@ public final class ArgusServer implements AutoCloseable {
     InferenceService service =
         new InferenceService(
             registry,
+            batchers,
             new ImageDecoder(config.limits().maxImagePixels()),
-            config.models().defaultModelName());
+            config.models().defaultModelName(),
+            config.limits().maxConcurrentPredictions());
     this.http =
         new HttpServer(
             config,
@@ -143,6 +147,7 @@ public final class ArgusServer implements AutoCloseable {
       sleep(drainMillis);
     }
     http.stop();
+    batchers.close();
     registry.close();
     log.info("stopped");
     stoppedLatch.countDown();

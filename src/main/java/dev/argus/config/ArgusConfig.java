@@ -4,11 +4,16 @@ import java.util.Objects;
 
 /** The whole server configuration, as read from {@code argus.yaml}, the environment and flags. */
 public record ArgusConfig(
-    ServerConfig server, LimitsConfig limits, ModelsConfig models, LoggingConfig logging) {
+    ServerConfig server,
+    LimitsConfig limits,
+    ModelsConfig models,
+    BatchingConfig batching,
+    LoggingConfig logging) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(models, "models");
+    Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(logging, "logging");
   }
 }

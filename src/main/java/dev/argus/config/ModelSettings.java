@@ -19,7 +19,8 @@ public record ModelSettings(
     String input,
     OutputSettings output,
     PreprocessingSettings preprocessing,
-    Integer topK) {
+    Integer topK,
+    BatchingConfig batching) {
   public static final String IMAGE_CLASSIFIER = "image_classifier";
   public static final String TENSOR = "tensor";
   private static final Set<String> KINDS = Set.of(IMAGE_CLASSIFIER, TENSOR);
@@ -31,6 +32,7 @@ public record ModelSettings(
     input = input == null ? "" : input;
     output = output == null ? new OutputSettings(null, null) : output;
     topK = topK == null ? 5 : topK;
+    batching = batching == null ? new BatchingConfig(null, null, null, null, null, null) : batching;
     Check.that(topK > 0, "top_k", topK, "> 0");
     if (kind.equals(IMAGE_CLASSIFIER)) {
       Check.that(

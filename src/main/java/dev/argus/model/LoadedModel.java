@@ -1,11 +1,20 @@
 package dev.argus.model;
 
+import dev.argus.config.BatchingConfig;
 import dev.argus.config.ModelSettings;
 import java.util.List;
 
-/** A model that is loaded and warmed up, with what the service needs to use it. */
+/**
+ * A model that is loaded and warmed up, with what the service needs to use it; {@code batching} is
+ * its {@code model.yaml} batching over the server's defaults.
+ */
 public record LoadedModel(
-    String name, String version, ModelSettings settings, Model model, List<String> labels) {
+    String name,
+    String version,
+    ModelSettings settings,
+    BatchingConfig batching,
+    Model model,
+    List<String> labels) {
   public LoadedModel {
     labels = List.copyOf(labels);
   }

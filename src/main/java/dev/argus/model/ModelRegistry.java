@@ -1,5 +1,6 @@
 package dev.argus.model;
 
+import dev.argus.config.BatchingConfig;
 import dev.argus.config.ModelSettings;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
@@ -53,7 +54,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private final ModelRepository repository;
   private final ModelRuntime runtime;
-  private final ModelRuntime.RuntimeOptions options;
+  private final BatchingConfig defaults;
   private final boolean warmup;
   private final Listener listener;
   private final ExecutorService loader;
@@ -65,12 +66,12 @@ public final class ModelRegistry implements AutoCloseable {
   public ModelRegistry(
       ModelRepository repository,
       ModelRuntime runtime,
-      ModelRuntime.RuntimeOptions options,
+      BatchingConfig defaults,
       boolean warmup,
       Listener listener) {
     this.repository = repository;
     this.runtime = runtime;
-    this.options = options;
+    this.defaults = defaults;
     this.warmup = warmup;
     this.listener = listener;
     this.loader =
@@ -113,6 +114,11 @@ public final class ModelRegistry implements AutoCloseable {
     } catch (ModelLoadException e) {
       return fail(name, "", e.getMessage(), e);
     }
+    BatchingConfig batching = source.settings().batching().withDefaults(defaults);
+    ModelRuntime.RuntimeOptions options =
+        new ModelRuntime.RuntimeOptions(
+            batching.effectiveIntraOpThreads(Runtime.getRuntime().availableProcessors()),
+            batching.allowSpinning());
     Model model;
     try {
       model = runtime.load(source.modelFile(), options);
@@ -125,7 +131,7 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       List<String> labels = readLabels(source);
       LoadedModel loaded =
-          new LoadedModel(name, source.version(), source.settings(), model, labels);
+          new LoadedModel(name, source.version(), source.settings(), batching, model, labels);
       long warmStart = System.nanoTime();
       if (warmup) {
         model.run(warmupInputs(model.metadata(), source.settings()));
@@ -139,7 +145,6 @@ public final class ModelRegistry implements AutoCloseable {
             name,
             new Entry(new Status(name, source.version(), State.READY, ""), Optional.of(loaded)));
       }
-      previous.ifPresent(p -> p.model().close());
       log.info(
           "model {} version {} ready (load {} ms, warm-up {} ms)",
           name,
@@ -147,6 +152,7 @@ public final class ModelRegistry implements AutoCloseable {
           loadTime.toMillis(),
           warmupTime.toMillis());
       listener.loaded(loaded, loadTime, warmupTime);
+      previous.ifPresent(p -> p.model().close());
       return status(name).orElseThrow();
     } catch (RuntimeException e) {
       model.close();
@@ -163,8 +169,8 @@ public final class ModelRegistry implements AutoCloseable {
       entries.put(
           name, new Entry(new Status(name, version, State.FAILED, reason), Optional.empty()));
     }
-    previous.ifPresent(p -> p.model().close());
     listener.failed(name, reason);
+    previous.ifPresent(p -> p.model().close());
     return status(name).orElseThrow();
   }
 
@@ -183,9 +189,10 @@ public final class ModelRegistry implements AutoCloseable {
               new Status(name, old.status().version(), State.UNLOADED, "unloaded"),
               Optional.empty()));
     }
+    // The listener drains the model's queue first, so nothing runs on a closed session.
     previous.ifPresent(p -> {
-      p.model().close();
       listener.unloaded(p.name(), p.version());
+      p.model().close();
     });
     return status(name);
   }

@@ -127,9 +127,15 @@ public abstract sealed class ArgusException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final Duration retryAfter;
 
-    public QueueFull(String name, int capacity, Duration retryAfter) {
-      super("model '" + name + "' is overloaded: its queue of " + capacity + " is full", null);
+    public QueueFull(String message, Duration retryAfter) {
+      super(message, null);
       this.retryAfter = retryAfter;
+    }
+
+    /** The model's batch queue is full. */
+    public static QueueFull forQueue(String name, int capacity, Duration retryAfter) {
+      return new QueueFull(
+          "model '" + name + "' is overloaded: its queue of " + capacity + " is full", retryAfter);
     }
 
     public Duration retryAfter() {

@@ -4,7 +4,11 @@ import java.util.List;
 
 /** The answer to one image classification request. */
 public record Classification(
-    String model, String version, List<Prediction> predictions, PhaseTimings timings) {
+    String model,
+    String version,
+    List<Prediction> predictions,
+    int batchSize,
+    PhaseTimings timings) {
   public Classification {
     predictions = List.copyOf(predictions);
   }

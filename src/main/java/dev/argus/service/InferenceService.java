@@ -1,22 +1,32 @@
 package dev.argus.service;
 
+import dev.argus.batching.BatchRejectedException;
+import dev.argus.batching.BatchResult;
+import dev.argus.batching.DeadlineExpiredException;
+import dev.argus.batching.DynamicBatcher;
 import dev.argus.config.ModelSettings;
 import dev.argus.image.ImageDecoder;
 import dev.argus.image.ImageTransform;
 import dev.argus.image.InvalidImageException;
 import dev.argus.image.Scores;
 import dev.argus.model.LoadedModel;
-import dev.argus.model.ModelExecutionException;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.TensorSpec;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Protocol-independent inference: resolve the model, decode and preprocess the input, run the
@@ -26,15 +36,88 @@ public final class InferenceService {
   /** Upper bound for {@code top_k}; more is clamped to the number of classes anyway. */
   public static final int MAX_TOP_K = 1000;
 
+  /** What a client told "queue full" should wait before retrying. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
   private final ModelRegistry registry;
+  private final BatcherPool batchers;
   private final ImageDecoder decoder;
   private final Optional<String> defaultModel;
+  private final Semaphore admission;
+  private final int maxConcurrent;
 
   public InferenceService(
-      ModelRegistry registry, ImageDecoder decoder, Optional<String> defaultModel) {
+      ModelRegistry registry,
+      BatcherPool batchers,
+      ImageDecoder decoder,
+      Optional<String> defaultModel,
+      int maxConcurrentPredictions) {
     this.registry = registry;
+    this.batchers = batchers;
     this.decoder = decoder;
     this.defaultModel = defaultModel;
+    this.maxConcurrent = maxConcurrentPredictions;
+    this.admission = new Semaphore(maxConcurrentPredictions);
+  }
+
+  /** A place among the predictions in progress; close it when the request is answered. */
+  public interface Permit extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Admits one prediction, before its body is read or decoded: work before the model's queue
+   * (reading, decoding) is bounded too, so overload is refused at once instead of piling up.
+   *
+   * @throws ArgusException.QueueFull when {@code limits.max_concurrent_predictions} are running
+   */
+  public Permit admit() {
+    if (!admission.tryAcquire()) {
+      throw new ArgusException.QueueFull(
+          "server is overloaded: "
+              + maxConcurrent
+              + " predictions are in progress (limits.max_concurrent_predictions)",
+          RETRY_AFTER);
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    return () -> {
+      if (released.compareAndSet(false, true)) {
+        admission.release();
+      }
+    };
+  }
+
+  /** What a model's batcher has done since it started; all zero when it has none. */
+  public record BatchStats(
+      long batches,
+      long completedRequests,
+      long failedRequests,
+      long rejectedRequests,
+      long expiredRequests,
+      long queueNanos,
+      long computeNanos,
+      long[] batchSizeCounts,
+      int queueDepth,
+      int queueCapacity) {}
+
+  /** The batcher counters of a model. */
+  public BatchStats batchStats(String model) {
+    return batchers
+        .stats(model)
+        .map(s ->
+            new BatchStats(
+                s.batches(),
+                s.completedRequests(),
+                s.failedRequests(),
+                s.rejectedRequests(),
+                s.expiredRequests(),
+                s.queueNanos(),
+                s.computeNanos(),
+                s.batchSizeCounts(),
+                s.queueDepth(),
+                s.queueCapacity()))
+        .orElse(new BatchStats(0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0));
   }
 
   /** A served model's name, version and state, for listings. */
@@ -98,8 +181,10 @@ public final class InferenceService {
    *
    * @param modelName the model, or {@code null} for the default one
    * @param topK how many classes to return, or 0 for the model's {@code top_k}
+   * @param timeout how long the request may take from now; past it the answer is 504
    */
-  public Classification classify(String modelName, byte[] image, int topK) {
+  public Classification classify(String modelName, byte[] image, int topK, Duration timeout) {
+    long deadline = batchers.ticker().nanoTime() + timeout.toNanos();
     if (topK < 0 || topK > MAX_TOP_K) {
       throw new ArgusException.InvalidInput("top_k: " + topK + " (expected: 1.." + MAX_TOP_K + ")");
     }
@@ -127,21 +212,66 @@ public final class InferenceService {
     String inputName = inputName(model);
     Tensor input = Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
     long t2 = System.nanoTime();
-    Map<String, Tensor> outputs;
-    try {
-      outputs = model.model().run(Map.of(inputName, input));
-    } catch (ModelExecutionException e) {
-      throw new ArgusException.InferenceFailed(
-          "model '" + model.name() + "' failed: " + e.getMessage(), e);
-    }
+    BatchResult result = run(model, Map.of(inputName, input), deadline, timeout);
     long t3 = System.nanoTime();
-    List<Classification.Prediction> predictions = postprocess(model, outputs, 0, k);
+    List<Classification.Prediction> predictions = postprocess(model, result.outputs(), 0, k);
     long t4 = System.nanoTime();
     return new Classification(
         model.name(),
         model.version(),
         predictions,
-        new PhaseTimings(t1 - t0, t2 - t1, 0, t3 - t2, t4 - t3));
+        result.batchSize(),
+        new PhaseTimings(t1 - t0, t2 - t1, result.queueNanos(), result.computeNanos(), t4 - t3));
+  }
+
+  /**
+   * Runs one request through the model's batcher and waits for it, never past its deadline.
+   *
+   * @throws ArgusException.QueueFull, ShuttingDown, DeadlineExceeded or InferenceFailed
+   */
+  BatchResult run(LoadedModel model, Map<String, Tensor> inputs, long deadline, Duration timeout) {
+    DynamicBatcher batcher = batchers.batcherFor(model);
+    long remaining = deadline - batchers.ticker().nanoTime();
+    if (remaining <= 0) {
+      throw deadlineExceeded(model, timeout);
+    }
+    CompletableFuture<BatchResult> pending;
+    try {
+      pending = batcher.submit(inputs, deadline);
+    } catch (BatchRejectedException e) {
+      if (e.queueFull()) {
+        throw ArgusException.QueueFull.forQueue(model.name(), e.capacity(), RETRY_AFTER);
+      }
+      throw new ArgusException.ShuttingDown();
+    }
+    try {
+      return pending.get(remaining, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw deadlineExceeded(model, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArgusException.ShuttingDown();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof DeadlineExpiredException) {
+        throw deadlineExceeded(model, timeout);
+      }
+      if (cause instanceof BatchRejectedException) {
+        throw new ArgusException.ShuttingDown();
+      }
+      throw new ArgusException.InferenceFailed(
+          "model '" + model.name() + "' failed: " + cause.getMessage(), cause);
+    }
+  }
+
+  private static ArgusException.DeadlineExceeded deadlineExceeded(
+      LoadedModel model, Duration timeout) {
+    return new ArgusException.DeadlineExceeded(
+        "model '"
+            + model.name()
+            + "' did not answer within the request's deadline of "
+            + timeout.toMillis()
+            + " ms (server.request_timeout or X-Request-Timeout-Ms)");
   }
 
   static ImageTransform transformFor(ModelSettings.PreprocessingSettings p) {

@@ -96,7 +96,7 @@ class ModelRegistryTest {
                 new TensorSpec("text", DataType.BYTES, Shape.of(-1))),
             java.util.List.of());
     dev.argus.config.ModelSettings settings =
-        new dev.argus.config.ModelSettings(null, null, null, null, null, null);
+        new dev.argus.config.ModelSettings(null, null, null, null, null, null, null);
 
     Map<String, Tensor> inputs = ModelRegistry.warmupInputs(metadata, settings);
 
@@ -108,7 +108,7 @@ class ModelRegistryTest {
     return new ModelRegistry(
         new ModelRepository(repo),
         new OnnxModelRuntime(),
-        new ModelRuntime.RuntimeOptions(1, false),
+        new dev.argus.config.BatchingConfig(1, java.time.Duration.ZERO, 8, 1, 1, false),
         true,
         new ModelRegistry.Listener() {});
   }

