@@ -5,17 +5,20 @@ import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
 import dev.argus.health.HealthService;
 import dev.argus.image.ImageDecoder;
+import dev.argus.model.LoadedModel;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
-import dev.argus.observe.InferenceObserver;
+import dev.argus.observe.Metrics;
 import dev.argus.service.BatcherPool;
 import dev.argus.service.InferenceService;
 import dev.argus.transport.http.HttpServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +38,7 @@ public final class ArgusServer implements AutoCloseable {
   private final ArgusConfig config;
   private final ModelRegistry registry;
   private final BatcherPool batchers;
+  private final Metrics metrics;
   private final HealthService health;
   private final HttpServer http;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -52,11 +56,28 @@ public final class ArgusServer implements AutoCloseable {
               + repository.root()
               + " does not exist)");
     }
-    this.batchers =
-        new BatcherPool(Ticker.SYSTEM, InferenceObserver.NONE, config.server().shutdownGrace());
+    PrometheusRegistry prometheus = new PrometheusRegistry();
+    BatcherPool[] pool = new BatcherPool[1];
+    this.metrics =
+        new Metrics(
+            prometheus,
+            config.metrics().prefix(),
+            config.metrics().maxClassLabels(),
+            version(),
+            runtime.version().replace("onnxruntime ", ""),
+            () -> pool[0].queueReadings());
+    if (config.metrics().enabled()) {
+      Metrics.registerJvm(prometheus);
+    }
+    this.batchers = new BatcherPool(Ticker.SYSTEM, metrics, config.server().shutdownGrace());
+    pool[0] = batchers;
     this.registry =
         new ModelRegistry(
-            repository, runtime, config.batching(), config.models().warmup(), batchers);
+            repository,
+            runtime,
+            config.batching(),
+            config.models().warmup(),
+            new ModelEvents(batchers, metrics));
     config
         .models()
         .defaultModelName()
@@ -78,13 +99,51 @@ public final class ArgusServer implements AutoCloseable {
             batchers,
             new ImageDecoder(config.limits().maxImagePixels()),
             config.models().defaultModelName(),
-            config.limits().maxConcurrentPredictions());
+            config.limits().maxConcurrentPredictions(),
+            metrics);
     this.http =
         new HttpServer(
             config,
             service,
             health,
+            metrics,
+            config.metrics().enabled(),
             new HttpServer.ServerInfo("argus", version(), runtime.version()));
+  }
+
+  /** Sends model lifecycle events to the batchers first, then to the metrics. */
+  private record ModelEvents(BatcherPool batchers, Metrics metrics)
+      implements ModelRegistry.Listener {
+    @Override
+    public void loaded(LoadedModel model, Duration loadTime, Duration warmupTime) {
+      batchers.loaded(model, loadTime, warmupTime);
+      long fileBytes = 0;
+      try {
+        fileBytes = Files.size(model.sourceFile());
+      } catch (java.io.IOException e) {
+        log.debug("model {}: file size unknown", model.name(), e);
+      }
+      metrics.modelLoaded(
+          model.name(),
+          model.version(),
+          loadTime.toNanos() / 1e9,
+          warmupTime.toNanos() / 1e9,
+          fileBytes);
+    }
+
+    @Override
+    public void unloaded(String name, String version) {
+      batchers.unloaded(name, version);
+      metrics.modelNotLoaded(name, version);
+    }
+
+    @Override
+    public void failed(String name, String version, String reason) {
+      batchers.failed(name, version, reason);
+      if (!version.isEmpty()) {
+        metrics.modelNotLoaded(name, version);
+      }
+    }
   }
 
   /** Builds and starts a server; models load in the background while it already answers. */

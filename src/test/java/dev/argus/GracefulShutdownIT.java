@@ -68,9 +68,11 @@ class GracefulShutdownIT {
       out.flush();
       inFlight.add(s);
     }
-    // A full request on another connection: once it is answered, the server has taken up the
-    // twenty before it.
-    assertThat(get(client, port, "/health")).isEqualTo(200);
+    // Wait until the server is handling all twenty (the scrape itself is the 21st): only then
+    // are they in flight rather than connections whose request the server has not read yet.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> activeRequests(client, port) >= IN_FLIGHT + 1);
 
     process.destroy(); // SIGTERM
 
@@ -126,6 +128,26 @@ class GracefulShutdownIT {
         + "Content-Length: "
         + contentLength
         + "\r\n\r\n";
+  }
+
+  private static double activeRequests(HttpClient client, int port) throws Exception {
+    String body =
+        client
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + port
+                                + "/metrics?name%5B%5D=http_server_active_requests"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(l -> l.startsWith("http_server_active_requests "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+        .findFirst()
+        .orElse(0);
   }
 
   private static boolean refusesConnections(int port) {

@@ -8,12 +8,14 @@ public record ArgusConfig(
     LimitsConfig limits,
     ModelsConfig models,
     BatchingConfig batching,
+    MetricsConfig metrics,
     LoggingConfig logging) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(logging, "logging");
   }
 }

@@ -49,7 +49,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     default void unloaded(String name, String version) {}
 
-    default void failed(String name, String reason) {}
+    default void failed(String name, String version, String reason) {}
   }
 
   private final ModelRepository repository;
@@ -131,7 +131,14 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       List<String> labels = readLabels(source);
       LoadedModel loaded =
-          new LoadedModel(name, source.version(), source.settings(), batching, model, labels);
+          new LoadedModel(
+              name,
+              source.version(),
+              source.settings(),
+              batching,
+              model,
+              labels,
+              source.modelFile());
       long warmStart = System.nanoTime();
       if (warmup) {
         model.run(warmupInputs(model.metadata(), source.settings()));
@@ -169,7 +176,7 @@ public final class ModelRegistry implements AutoCloseable {
       entries.put(
           name, new Entry(new Status(name, version, State.FAILED, reason), Optional.empty()));
     }
-    listener.failed(name, reason);
+    listener.failed(name, version, reason);
     previous.ifPresent(p -> p.model().close());
     return status(name).orElseThrow();
   }

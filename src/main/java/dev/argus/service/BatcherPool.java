@@ -8,6 +8,7 @@ import dev.argus.model.LoadedModel;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.TensorSpec;
 import dev.argus.observe.InferenceObserver;
+import dev.argus.observe.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,20 @@ public final class BatcherPool implements ModelRegistry.Listener, AutoCloseable 
         model.name(), model.version(), model.model(), settingsFor(model), ticker, observer);
   }
 
+  /** Depth and capacity of every model's queue now, for the queue gauges. */
+  public List<Metrics.QueueReading> queueReadings() {
+    List<Metrics.QueueReading> readings = new ArrayList<>();
+    for (Entry e : batchers.values()) {
+      readings.add(
+          new Metrics.QueueReading(
+              e.model().name(),
+              e.model().version(),
+              e.batcher().queueDepth(),
+              e.batcher().settings().queueCapacity()));
+    }
+    return readings;
+  }
+
   /** The batcher's counters, if the model has one. */
   public Optional<DynamicBatcher.Stats> stats(String model) {
     return Optional.ofNullable(batchers.get(model)).map(e -> e.batcher().stats());
@@ -88,7 +103,7 @@ public final class BatcherPool implements ModelRegistry.Listener, AutoCloseable 
   }
 
   @Override
-  public void failed(String name, String reason) {
+  public void failed(String name, String version, String reason) {
     remove(name);
   }
 

@@ -13,6 +13,7 @@ import dev.argus.model.LoadedModel;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.TensorSpec;
+import dev.argus.observe.Metrics;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -45,13 +46,16 @@ public final class InferenceService {
   private final Optional<String> defaultModel;
   private final Semaphore admission;
   private final int maxConcurrent;
+  private final Metrics metrics;
 
   public InferenceService(
       ModelRegistry registry,
       BatcherPool batchers,
       ImageDecoder decoder,
       Optional<String> defaultModel,
-      int maxConcurrentPredictions) {
+      int maxConcurrentPredictions,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.registry = registry;
     this.batchers = batchers;
     this.decoder = decoder;
@@ -199,6 +203,42 @@ public final class InferenceService {
               + model.name()
               + "/infer");
     }
+    try {
+      Classification c = classifyWith(model, image, k, deadline, timeout);
+      PhaseTimings t = c.timings();
+      Classification.Prediction top = c.top();
+      metrics.inferenceSucceeded(
+          model.name(),
+          model.version(),
+          t.decodeNanos(),
+          t.preprocessNanos(),
+          t.queueNanos(),
+          t.computeNanos(),
+          t.postprocessNanos(),
+          image.length,
+          top.label(),
+          top.confidence());
+      return c;
+    } catch (ArgusException e) {
+      metrics.inferenceFailed(model.name(), model.version(), outcome(e));
+      throw e;
+    }
+  }
+
+  /** The {@code outcome} label of a failed request. */
+  static String outcome(ArgusException e) {
+    return switch (e) {
+      case ArgusException.InvalidInput x -> "invalid_input";
+      case ArgusException.QueueFull x -> "rejected";
+      case ArgusException.ShuttingDown x -> "rejected";
+      case ArgusException.DeadlineExceeded x -> "timeout";
+      default -> "error";
+    };
+  }
+
+  private Classification classifyWith(
+      LoadedModel model, byte[] image, int k, long deadline, Duration timeout) {
+    ModelSettings settings = model.settings();
     long t0 = System.nanoTime();
     BufferedImage decoded;
     try {

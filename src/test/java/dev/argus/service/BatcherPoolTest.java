@@ -73,6 +73,7 @@ class BatcherPoolTest {
         new ModelSettings(null, null, null, null, null, null, null),
         EIGHT,
         model,
-        List.of());
+        List.of(),
+        java.nio.file.Path.of("model.onnx"));
   }
 }

@@ -38,6 +38,7 @@ final class Bodies {
         }
         out.write(buffer, 0, n);
       }
+      req.context().register(EdgeFilter.REQUEST_BYTES, total);
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("reading the request body", e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
+import dev.argus.observe.Metrics;
 import dev.argus.service.ArgusException;
 import dev.argus.service.InferenceService;
 import io.helidon.http.DirectHandler;
@@ -31,12 +32,19 @@ public final class HttpServer {
   private final ArgusConfig config;
   private final InferenceService service;
   private final ServerInfo info;
+  private final Metrics metrics;
   private final List<Endpoint> endpoints;
   private final byte[] openApi;
   private WebServer server;
 
   public HttpServer(
-      ArgusConfig config, InferenceService service, HealthService health, ServerInfo info) {
+      ArgusConfig config,
+      InferenceService service,
+      HealthService health,
+      Metrics metrics,
+      boolean metricsEnabled,
+      ServerInfo info) {
+    this.metrics = metrics;
     this.config = config;
     this.service = service;
     this.info = info;
@@ -46,7 +54,16 @@ public final class HttpServer {
             service, config.limits().maxRequestBytes(), config.server().requestTimeout());
     StatsHandler stats = new StatsHandler(service);
     ProbeHandlers probes = new ProbeHandlers(health);
-    this.endpoints =
+    List<Endpoint> all = new ArrayList<>();
+    if (metricsEnabled) {
+      all.add(
+          new Endpoint(
+              Method.GET,
+              "/metrics",
+              "Prometheus metrics (text, OpenMetrics or protobuf by Accept)",
+              new MetricsHandler(metrics.registry())::handle));
+    }
+    all.addAll(
         List.of(
             new Endpoint(
                 Method.GET, "/", "Service name, version, models and endpoints", this::info),
@@ -73,7 +90,8 @@ public final class HttpServer {
                 "Triton-style statistics of a model: counts, cumulative times, batch sizes",
                 stats::handle),
             new Endpoint(
-                Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi));
+                Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi)));
+    this.endpoints = List.copyOf(all);
   }
 
   /** Starts listening; returns once the port is bound. */
@@ -114,10 +132,16 @@ public final class HttpServer {
   }
 
   void routing(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter());
+    routing.addFilter(new EdgeFilter(metrics));
     Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
     for (Endpoint e : endpoints) {
-      routing.route(e.method(), e.path(), e.handler());
+      routing.route(
+          e.method(),
+          e.path(),
+          (req, res) -> {
+            req.context().register(EdgeFilter.ROUTE, e.path());
+            e.handler().handle(req, res);
+          });
       methodsByPath.computeIfAbsent(e.path(), p -> new ArrayList<>()).add(e.method());
     }
     methodsByPath.forEach((path, methods) -> {

@@ -68,12 +68,14 @@ final class Responses {
       case ArgusException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
       default -> {}
     }
+    req.context().register(EdgeFilter.ERROR_TYPE, e.errorType());
     json(req, res, status, errorBody(e.getMessage(), e.errorType(), requestId(req)));
   }
 
   /** A failure nobody anticipated: logged with its stack, answered without internals. */
   static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
     log.error("unexpected failure handling {} {}", req.prologue().method(), req.path().path(), t);
+    req.context().register(EdgeFilter.ERROR_TYPE, "internal");
     json(
         req,
         res,
