@@ -10,6 +10,7 @@ import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.Metrics;
 import dev.argus.service.BatcherPool;
 import dev.argus.service.InferenceService;
@@ -39,6 +40,7 @@ public final class ArgusServer implements AutoCloseable {
   private final ModelRegistry registry;
   private final BatcherPool batchers;
   private final Metrics metrics;
+  private final MemoryMonitor memory;
   private final HealthService health;
   private final HttpServer http;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -69,6 +71,12 @@ public final class ArgusServer implements AutoCloseable {
     if (config.metrics().enabled()) {
       Metrics.registerJvm(prometheus);
     }
+    this.memory =
+        MemoryMonitor.start(
+            metrics,
+            config.memory().thresholdRatio(),
+            config.memory().rssLimit(),
+            config.memory().checkInterval());
     this.batchers = new BatcherPool(Ticker.SYSTEM, metrics, config.server().shutdownGrace());
     pool[0] = batchers;
     this.registry =
@@ -208,6 +216,7 @@ public final class ArgusServer implements AutoCloseable {
     http.stop();
     batchers.close();
     registry.close();
+    memory.close();
     log.info("stopped");
     stoppedLatch.countDown();
   }

@@ -9,6 +9,7 @@ public record ArgusConfig(
     ModelsConfig models,
     BatchingConfig batching,
     MetricsConfig metrics,
+    MemoryConfig memory,
     LoggingConfig logging) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
@@ -16,6 +17,7 @@ public record ArgusConfig(
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(logging, "logging");
   }
 }

@@ -61,6 +61,7 @@ public final class Metrics implements InferenceObserver {
   private final Gauge modelLoadDuration;
   private final Gauge modelWarmupDuration;
   private final Gauge modelMemory;
+  private final Gauge memoryPressure;
 
   /**
    * Creates and registers the catalogue.
@@ -210,6 +211,11 @@ public final class Metrics implements InferenceObserver {
             "Size of the model's ONNX file, a lower bound of the session's memory (ONNX Runtime's native allocations are not visible to the JVM).",
             "model",
             "version");
+    memoryPressure =
+        gauge(
+            prefix,
+            "argus_memory_pressure",
+            "1 while heap or resident memory is above memory.threshold_ratio of its limit.");
     Info buildInfo =
         Info.builder()
             .name(name(prefix, "argus_build_info"))
@@ -224,6 +230,11 @@ public final class Metrics implements InferenceObserver {
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */
   public static void registerJvm(PrometheusRegistry registry) {
     JvmMetrics.builder().register(registry);
+  }
+
+  /** The gauge {@link MemoryMonitor} sets. */
+  Gauge memoryPressure() {
+    return memoryPressure;
   }
 
   /** Names of the Argus metrics (as exposed, counters with {@code _total}), for docs checks. */
