@@ -170,11 +170,19 @@ public final class ArgusServer implements AutoCloseable {
         config.server().host(),
         server.http.port(),
         server.registry.repository().root());
+    server
+        .metricsPort()
+        .ifPresent(p -> log.info("metrics on http://{}:{}/metrics", config.server().host(), p));
     return server;
   }
 
   public int port() {
     return http.port();
+  }
+
+  /** The metrics port, when {@code metrics.port} puts metrics on a port of their own. */
+  public java.util.OptionalInt metricsPort() {
+    return http.metricsPort();
   }
 
   public ModelRegistry registry() {

@@ -1,8 +1,16 @@
 package dev.argus.config;
 
-/** The {@code metrics} section. */
-public record MetricsConfig(boolean enabled, String prefix, int maxClassLabels) {
+/**
+ * The {@code metrics} section; {@code port} -1 serves {@code /metrics} on the main port, anything
+ * else on a port of its own.
+ */
+public record MetricsConfig(boolean enabled, String prefix, int maxClassLabels, int port) {
   public MetricsConfig {
+    Check.that(
+        port >= -1 && port <= 65535,
+        "port",
+        port,
+        "-1 for the main port, 0 for any free port, or 1..65535");
     prefix = prefix == null ? "" : prefix.trim();
     Check.that(
         prefix.isEmpty() || prefix.matches("[a-zA-Z_][a-zA-Z0-9_]*"),

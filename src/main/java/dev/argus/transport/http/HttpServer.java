@@ -33,6 +33,8 @@ public final class HttpServer {
   private final InferenceService service;
   private final ServerInfo info;
   private final Metrics metrics;
+  private final boolean separateMetrics;
+  static final String METRICS_SOCKET = "metrics";
   private final List<Endpoint> endpoints;
   private final byte[] openApi;
   private WebServer server;
@@ -55,7 +57,8 @@ public final class HttpServer {
     StatsHandler stats = new StatsHandler(service);
     ProbeHandlers probes = new ProbeHandlers(health);
     List<Endpoint> all = new ArrayList<>();
-    if (metricsEnabled) {
+    this.separateMetrics = metricsEnabled && config.metrics().port() >= 0;
+    if (metricsEnabled && !separateMetrics) {
       all.add(
           new Endpoint(
               Method.GET,
@@ -108,8 +111,42 @@ public final class HttpServer {
               }
             })
             .routing(this::routing)
+            .update(b -> {
+              if (separateMetrics) {
+                b.putSocket(
+                    METRICS_SOCKET,
+                    s ->
+                        s.host(config.server().host())
+                            .port(config.metrics().port())
+                            .routing(this::metricsRouting));
+              }
+            })
             .build()
             .start();
+  }
+
+  /** The port of the metrics listener, when {@code metrics.port} gives it one. */
+  public java.util.OptionalInt metricsPort() {
+    return separateMetrics
+        ? java.util.OptionalInt.of(server.port(METRICS_SOCKET))
+        : java.util.OptionalInt.empty();
+  }
+
+  /** The metrics listener: {@code GET /metrics} and nothing else. */
+  private void metricsRouting(HttpRouting.Builder routing) {
+    routing.addFilter(new EdgeFilter(metrics));
+    MetricsHandler handler = new MetricsHandler(metrics.registry());
+    routing.get(
+        "/metrics",
+        (req, res) -> {
+          req.context().register(EdgeFilter.ROUTE, "/metrics");
+          handler.handle(req, res);
+        });
+    routing.any((req, res) -> {
+      throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
+    });
+    routing.error(ArgusException.class, Responses::error);
+    routing.error(Exception.class, Responses::unexpected);
   }
 
   /** The bound port (useful when configured as 0). */
