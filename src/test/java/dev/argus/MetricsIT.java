@@ -155,6 +155,14 @@ class MetricsIT {
             HttpRequest.newBuilder(server.uri("/metrics"))
                 .header("Accept", "application/openmetrics-text; version=1.0.0"));
     HttpResponse<String> filtered = server.get("/metrics?name%5B%5D=argus_build_info");
+    HttpResponse<String> protobuf =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/metrics"))
+                .header(
+                    "Accept",
+                    "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"));
+    assertThat(protobuf.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/vnd.google.protobuf");
 
     assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
     assertThat(text.body())
