@@ -126,7 +126,9 @@ class RequestIdIT {
   private List<ILoggingEvent> requestLines() {
     synchronized (logs) {
       return logs.list.stream()
-          .filter(e -> e.getMessage().startsWith("request_completed"))
+          .filter(e ->
+              e.getMessage().startsWith("request_completed")
+                  || e.getMessage().startsWith("request_failed"))
           .toList();
     }
   }

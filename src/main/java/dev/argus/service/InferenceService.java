@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.MDC;
 
 /**
  * Protocol-independent inference: resolve the model, decode and preprocess the input, run the
@@ -36,6 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InferenceService {
   /** Upper bound for {@code top_k}; more is clamped to the number of classes anyway. */
   public static final int MAX_TOP_K = 1000;
+
+  /** Log context keys for the model a request uses. */
+  public static final String MDC_MODEL = "model";
+
+  public static final String MDC_MODEL_VERSION = "model_version";
 
   /** What a client told "queue full" should wait before retrying. */
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -193,6 +199,9 @@ public final class InferenceService {
       throw new ArgusException.InvalidInput("top_k: " + topK + " (expected: 1.." + MAX_TOP_K + ")");
     }
     LoadedModel model = readyModel(modelName == null ? defaultModelName() : modelName);
+    // Every log line about this request from here on names the model (the edge filter clears it).
+    MDC.put(MDC_MODEL, model.name());
+    MDC.put(MDC_MODEL_VERSION, model.version());
     ModelSettings settings = model.settings();
     int k = topK == 0 ? settings.topK() : topK;
     if (!settings.isImageClassifier()) {
@@ -256,11 +265,15 @@ public final class InferenceService {
     long t3 = System.nanoTime();
     List<Classification.Prediction> predictions = postprocess(model, result.outputs(), 0, k);
     long t4 = System.nanoTime();
+    String scoreOutput =
+        settings.output().outputName().orElse(result.outputs().keySet().iterator().next());
     return new Classification(
         model.name(),
         model.version(),
         predictions,
         result.batchSize(),
+        input.shape().toString(),
+        String.valueOf(result.outputs().get(scoreOutput).shape()),
         new PhaseTimings(t1 - t0, t2 - t1, result.queueNanos(), result.computeNanos(), t4 - t3));
   }
 

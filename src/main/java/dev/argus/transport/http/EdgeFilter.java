@@ -3,27 +3,39 @@ package dev.argus.transport.http;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.argus.observe.Metrics;
+import dev.argus.service.Classification;
+import dev.argus.service.InferenceService;
+import dev.argus.service.PhaseTimings;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Gives every request its identity before any handler runs, puts it in the log context, and logs
- * one line when the request is done.
+ * Gives every request its identity before any handler runs, puts it in the log context, records the
+ * HTTP metrics, and writes the one canonical line per request: {@code request_completed}, or {@code
+ * request_failed} with the error type and message.
  */
 final class EdgeFilter implements Filter {
   static final String REQUEST_ID = "argus.request_id";
   static final String ROUTE = "argus.route";
   static final String ERROR_TYPE = "argus.error_type";
+  static final String ERROR_MESSAGE = "argus.error_message";
   static final String REQUEST_BYTES = "argus.request_bytes";
+  static final String RESPONSE_BYTES = "argus.response_bytes";
+  static final String CLASSIFICATION = "argus.classification";
   static final String UNMATCHED = "unmatched";
   static final String MDC_REQUEST_ID = "request_id";
   private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
+
   private final Metrics metrics;
 
   EdgeFilter(Metrics metrics) {
@@ -45,25 +57,75 @@ final class EdgeFilter implements Filter {
     } finally {
       long nanos = System.nanoTime() - start;
       String route = req.context().get(ROUTE, String.class).orElse(UNMATCHED);
-      long bytes =
+      long bytesIn =
           req.context()
               .get(REQUEST_BYTES, Long.class)
               .orElse(req.headers().contentLength().orElse(0));
+      Optional<String> errorType = req.context().get(ERROR_TYPE, String.class);
       metrics.httpFinished(
           req.prologue().method().text(),
           route,
           res.status().code(),
           nanos,
-          bytes,
-          req.context().get(ERROR_TYPE, String.class).orElse(null));
-      log.info(
-          "request_completed {} {} {} {}",
-          kv("method", req.prologue().method().text()),
-          kv("route", route),
-          kv("path", req.path().path()),
-          kv("status", res.status().code()),
-          kv("duration_ms", nanos / 1_000_000.0));
+          bytesIn,
+          errorType.orElse(null));
+      logRequest(req, res, route, nanos, bytesIn, errorType);
       MDC.remove(MDC_REQUEST_ID);
+      MDC.remove(InferenceService.MDC_MODEL);
+      MDC.remove(InferenceService.MDC_MODEL_VERSION);
     }
+  }
+
+  /** The canonical line: everything about the request, once, as structured fields. */
+  private static void logRequest(
+      RoutingRequest req,
+      RoutingResponse res,
+      String route,
+      long nanos,
+      long bytesIn,
+      Optional<String> errorType) {
+    int status = res.status().code();
+    List<Object> fields = new ArrayList<>();
+    fields.add(kv("method", req.prologue().method().text()));
+    fields.add(kv("route", route));
+    fields.add(kv("status", status));
+    fields.add(kv("duration_ms", nanos / 1_000_000.0));
+    fields.add(kv("bytes_in", bytesIn));
+    fields.add(kv("bytes_out", req.context().get(RESPONSE_BYTES, Long.class).orElse(0L)));
+    fields.add(kv("client_address", clientAddress(req)));
+    req.context()
+        .get(CLASSIFICATION, Classification.class)
+        .ifPresent(c -> {
+          PhaseTimings t = c.timings();
+          fields.add(kv("outcome", "success"));
+          fields.add(kv("decode_ms", t.decodeNanos() / 1e6));
+          fields.add(kv("preprocess_ms", t.preprocessNanos() / 1e6));
+          fields.add(kv("queue_ms", t.queueNanos() / 1e6));
+          fields.add(kv("compute_ms", t.computeNanos() / 1e6));
+          fields.add(kv("postprocess_ms", t.postprocessNanos() / 1e6));
+          fields.add(kv("batch_size", c.batchSize()));
+          fields.add(kv("input_shape", c.inputShape()));
+          fields.add(kv("output_shape", c.outputShape()));
+          fields.add(kv("prediction", c.top().label()));
+          fields.add(kv("confidence", c.top().confidence()));
+        });
+    if (errorType.isPresent()) {
+      fields.add(kv("error_type", errorType.get()));
+      fields.add(kv("error", req.context().get(ERROR_MESSAGE, String.class).orElse("")));
+      String format = "request_failed" + " {}".repeat(fields.size());
+      if (status >= 500) {
+        log.warn(format, fields.toArray());
+      } else {
+        log.info(format, fields.toArray());
+      }
+      return;
+    }
+    log.info("request_completed" + " {}".repeat(fields.size()), fields.toArray());
+  }
+
+  private static String clientAddress(RoutingRequest req) {
+    return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress()
+        : String.valueOf(req.remotePeer().address());
   }
 }

@@ -96,6 +96,8 @@ final class PredictHandler {
         };
     Classification result =
         service.classify(model, input.image(), input.topK(), timeout(req, maxTimeout));
+    req.context().register(EdgeFilter.CLASSIFICATION, result);
+    res.header(HeaderNames.create("Server-Timing"), serverTiming(result.timings()));
     Responses.json(req, res, 200, body(result, Responses.requestId(req)));
   }
 
@@ -148,6 +150,18 @@ final class PredictHandler {
       throw new ArgusException.InvalidInput(
           "field 'image' is not valid base64: " + e.getMessage(), e);
     }
+  }
+
+  /** The phase durations as a {@code Server-Timing} header, in milliseconds. */
+  static String serverTiming(dev.argus.service.PhaseTimings t) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "decode;dur=%.3f, preprocess;dur=%.3f, queue;dur=%.3f, compute;dur=%.3f, postprocess;dur=%.3f",
+        t.decodeNanos() / 1e6,
+        t.preprocessNanos() / 1e6,
+        t.queueNanos() / 1e6,
+        t.computeNanos() / 1e6,
+        t.postprocessNanos() / 1e6);
   }
 
   static ObjectNode body(Classification c, String requestId) {

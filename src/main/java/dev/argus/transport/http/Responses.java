@@ -22,7 +22,9 @@ final class Responses {
     res.header(HeaderNames.CONTENT_TYPE, JSON);
     // Error handlers run on a reset response, so the id is set again on every send.
     res.header(RequestIds.HEADER, requestId(req));
-    res.send(Json.bytes(body));
+    byte[] bytes = Json.bytes(body);
+    req.context().register(EdgeFilter.RESPONSE_BYTES, (long) bytes.length);
+    res.send(bytes);
   }
 
   static String requestId(ServerRequest req) {
@@ -69,6 +71,7 @@ final class Responses {
       default -> {}
     }
     req.context().register(EdgeFilter.ERROR_TYPE, e.errorType());
+    req.context().register(EdgeFilter.ERROR_MESSAGE, e.getMessage());
     json(req, res, status, errorBody(e.getMessage(), e.errorType(), requestId(req)));
   }
 
@@ -76,6 +79,7 @@ final class Responses {
   static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
     log.error("unexpected failure handling {} {}", req.prologue().method(), req.path().path(), t);
     req.context().register(EdgeFilter.ERROR_TYPE, "internal");
+    req.context().register(EdgeFilter.ERROR_MESSAGE, String.valueOf(t));
     json(
         req,
         res,
