@@ -12,6 +12,7 @@ import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
 import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.Tracing;
 import dev.argus.service.BatcherPool;
 import dev.argus.service.InferenceService;
 import dev.argus.transport.http.HttpServer;
@@ -41,6 +42,7 @@ public final class ArgusServer implements AutoCloseable {
   private final BatcherPool batchers;
   private final Metrics metrics;
   private final MemoryMonitor memory;
+  private final Tracing tracing;
   private final HealthService health;
   private final HttpServer http;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -58,6 +60,7 @@ public final class ArgusServer implements AutoCloseable {
               + repository.root()
               + " does not exist)");
     }
+    this.tracing = Tracing.create(config.tracing(), version());
     PrometheusRegistry prometheus = new PrometheusRegistry();
     BatcherPool[] pool = new BatcherPool[1];
     this.metrics =
@@ -116,6 +119,7 @@ public final class ArgusServer implements AutoCloseable {
             health,
             metrics,
             config.metrics().enabled(),
+            tracing,
             new HttpServer.ServerInfo("argus", version(), runtime.version()));
   }
 
@@ -225,6 +229,7 @@ public final class ArgusServer implements AutoCloseable {
     batchers.close();
     registry.close();
     memory.close();
+    tracing.close();
     log.info("stopped");
     stoppedLatch.countDown();
   }

@@ -10,6 +10,7 @@ public record ArgusConfig(
     BatchingConfig batching,
     MetricsConfig metrics,
     MemoryConfig memory,
+    TracingConfig tracing,
     LoggingConfig logging) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
@@ -18,6 +19,7 @@ public record ArgusConfig(
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(logging, "logging");
   }
 }

@@ -3,6 +3,7 @@ package dev.argus.transport.http;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.argus.observe.Metrics;
+import dev.argus.observe.Tracing;
 import dev.argus.service.Classification;
 import dev.argus.service.InferenceService;
 import dev.argus.service.PhaseTimings;
@@ -11,6 +12,14 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +45,33 @@ final class EdgeFilter implements Filter {
   static final String MDC_REQUEST_ID = "request_id";
   private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
 
-  private final Metrics metrics;
+  static final String MDC_TRACE_ID = "trace_id";
+  static final String MDC_SPAN_ID = "span_id";
+  static final String MDC_TRACE_FLAGS = "trace_flags";
 
-  EdgeFilter(Metrics metrics) {
+  private static final TextMapGetter<RoutingRequest> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(RoutingRequest req) {
+          List<String> names = new ArrayList<>();
+          req.headers().forEach(h -> names.add(h.name()));
+          return names;
+        }
+
+        @Override
+        public String get(RoutingRequest req, String key) {
+          return req == null ? null : req.headers().first(HeaderNames.create(key)).orElse(null);
+        }
+      };
+
+  private final Metrics metrics;
+  private final Tracing tracing;
+  private final Tracer tracer;
+
+  EdgeFilter(Metrics metrics, Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
+    this.tracer = tracing.tracer();
   }
 
   @Override
@@ -51,6 +83,40 @@ final class EdgeFilter implements Filter {
     req.context().register(REQUEST_ID, id);
     res.header(RequestIds.HEADER, id);
     MDC.put(MDC_REQUEST_ID, id);
+    String method = req.prologue().method().text();
+    // The client's trace continues here; the server span is current for the whole request, so
+    // logs, child work and metric exemplars all see it.
+    Context parent = tracing.propagator().extract(Context.root(), req, HEADERS);
+    Span span =
+        tracer
+            .spanBuilder(method)
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute("http.request.method", method)
+            .setAttribute("url.path", req.path().path())
+            .setAttribute("argus.request_id", id)
+            .startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      SpanContext sc = span.getSpanContext();
+      if (tracing.enabled() && sc.isValid()) {
+        MDC.put(MDC_TRACE_ID, sc.getTraceId());
+        MDC.put(MDC_SPAN_ID, sc.getSpanId());
+        MDC.put(MDC_TRACE_FLAGS, sc.getTraceFlags().asHex());
+        tracing
+            .propagator()
+            .inject(Context.current(), res, (r, k, v) -> r.header(HeaderNames.create(k), v));
+      }
+      handle(chain, req, res, start, span);
+    } finally {
+      span.end();
+      MDC.remove(MDC_TRACE_ID);
+      MDC.remove(MDC_SPAN_ID);
+      MDC.remove(MDC_TRACE_FLAGS);
+    }
+  }
+
+  private void handle(
+      FilterChain chain, RoutingRequest req, RoutingResponse res, long start, Span span) {
     metrics.httpStarted();
     try {
       chain.proceed();
@@ -69,6 +135,24 @@ final class EdgeFilter implements Filter {
           nanos,
           bytesIn,
           errorType.orElse(null));
+      span.updateName(req.prologue().method().text() + " " + route);
+      span.setAttribute("http.route", route);
+      span.setAttribute("http.response.status_code", res.status().code());
+      req.context()
+          .get(CLASSIFICATION, Classification.class)
+          .ifPresent(c -> {
+            span.setAttribute("argus.model", c.model());
+            span.setAttribute("argus.model_version", c.version());
+            span.setAttribute("argus.prediction", c.top().label());
+            span.setAttribute("argus.confidence", c.top().confidence());
+            span.setAttribute("argus.batch_size", c.batchSize());
+          });
+      if (res.status().code() >= 500) {
+        span.setStatus(
+            StatusCode.ERROR,
+            req.context().get(ERROR_MESSAGE, String.class).orElse("server error"));
+      }
+      errorType.ifPresent(t -> span.setAttribute("error.type", t));
       logRequest(req, res, route, nanos, bytesIn, errorType);
       MDC.remove(MDC_REQUEST_ID);
       MDC.remove(InferenceService.MDC_MODEL);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.Tracing;
 import dev.argus.service.ArgusException;
 import dev.argus.service.InferenceService;
 import io.helidon.http.DirectHandler;
@@ -33,6 +34,7 @@ public final class HttpServer {
   private final InferenceService service;
   private final ServerInfo info;
   private final Metrics metrics;
+  private final Tracing tracing;
   private final boolean separateMetrics;
   static final String METRICS_SOCKET = "metrics";
   private final List<Endpoint> endpoints;
@@ -45,8 +47,10 @@ public final class HttpServer {
       HealthService health,
       Metrics metrics,
       boolean metricsEnabled,
+      Tracing tracing,
       ServerInfo info) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.config = config;
     this.service = service;
     this.info = info;
@@ -134,7 +138,7 @@ public final class HttpServer {
 
   /** The metrics listener: {@code GET /metrics} and nothing else. */
   private void metricsRouting(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics));
+    routing.addFilter(new EdgeFilter(metrics, tracing));
     MetricsHandler handler = new MetricsHandler(metrics.registry());
     routing.get(
         "/metrics",
@@ -169,7 +173,7 @@ public final class HttpServer {
   }
 
   void routing(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics));
+    routing.addFilter(new EdgeFilter(metrics, tracing));
     Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
     for (Endpoint e : endpoints) {
       routing.route(

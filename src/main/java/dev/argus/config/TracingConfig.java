@@ -1,0 +1,29 @@
+package dev.argus.config;
+
+import java.util.Set;
+
+/**
+ * The {@code tracing} section. These keys are defaults for OpenTelemetry's own autoconfiguration:
+ * the standard {@code OTEL_*} variables (and {@code otel.*} system properties) override them.
+ */
+public record TracingConfig(
+    boolean enabled,
+    String serviceName,
+    String environment,
+    String endpoint,
+    String protocol,
+    String sampler,
+    double samplerArg) {
+  private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
+
+  public TracingConfig {
+    serviceName = serviceName == null ? "argus" : serviceName.trim();
+    environment = environment == null ? "" : environment.trim();
+    endpoint = endpoint == null ? "" : endpoint.trim();
+    Check.that(!serviceName.isEmpty(), "service_name", serviceName, "a non-empty name");
+    Check.that(PROTOCOLS.contains(protocol), "protocol", protocol, "http/protobuf or grpc");
+    Check.that(
+        sampler != null && !sampler.isBlank(), "sampler", sampler, "an OpenTelemetry sampler name");
+    Check.that(samplerArg >= 0 && samplerArg <= 1, "sampler_arg", samplerArg, "0..1");
+  }
+}
