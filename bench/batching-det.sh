@@ -6,13 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 secs="${1:-5}"
 runs="${2:-3}"
-java_bin=""
-for j in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java; do
-  [[ -x "$j" ]] || continue
-  v="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
-  if [[ -n "$v" && "$v" -ge 21 ]]; then java_bin="$j"; break; fi
-done
-[[ -n "$java_bin" ]] || { echo "bench: no JDK 21+ found" >&2; exit 1; }
+. "$root/bench/lib.sh"
+java_bin="$(find_java)"
 export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
 cd "$root"
 ./mvnw -B -q -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \

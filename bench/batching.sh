@@ -14,13 +14,8 @@ trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 "$root/argus" --version >/dev/null   # builds the jar if needed and checks for a JDK
-java_bin=""
-for j in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java; do
-  [[ -x "$j" ]] || continue
-  v="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
-  if [[ -n "$v" && "$v" -ge 21 ]]; then java_bin="$j"; break; fi
-done
-[[ -n "$java_bin" ]] || { echo "bench: no JDK 21+ found" >&2; exit 1; }
+. "$root/bench/lib.sh"
+java_bin="$(find_java)"
 jar="$(ls -t "$root"/target/argus-*-all.jar | head -n 1)"
 image="$work/image.jpg"
 "$java_bin" "$root/bench/ResizeJpeg.java" "$root/models/image-triage/test-images/meal_1.jpg" "$image" 224
@@ -34,10 +29,7 @@ start_server() { # $1 = max_batch_size, $2 = max_queue_delay
   ARGUS_LOGGING_LEVEL=WARN "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
     --host 127.0.0.1 --port "$port" --model-repository "$work/repo" > "$work/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  wait_ready "$port"
   IMAGE="$image" wrk -t1 -c4 -d3s -s "$root/bench/lua/predict.lua" "http://127.0.0.1:$port/predict" >/dev/null  # warm-up
 }
 

@@ -11,12 +11,8 @@ work="$(mktemp -d)"
 trap 'kill "${server_pid:-0}" "${scrape_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 "$root/argus" --version >/dev/null
-java_bin=""
-for j in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java; do
-  [[ -x "$j" ]] || continue
-  v="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
-  if [[ -n "$v" && "$v" -ge 21 ]]; then java_bin="$j"; break; fi
-done
+. "$root/bench/lib.sh"
+java_bin="$(find_java)"
 export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
 (cd "$root" && ./mvnw -B -q -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt >&2)
@@ -29,7 +25,7 @@ image="$work/image.jpg"
 ARGUS_LOGGING_LEVEL=WARN "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
   --port "$port" --model-repository "$root/models" > "$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+wait_ready "$port"
 run() { IMAGE="$image" wrk -t2 -c8 -d"${secs}s" --timeout 10s -s "$root/bench/lua/predict.lua" "http://127.0.0.1:$port/predict" | grep '^RESULT'; }
 run >/dev/null   # warm-up
 lines=()
