@@ -2,41 +2,25 @@ package dev.argus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.TestModels;
-import dev.argus.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real server. */
-class MainIT {
-  private static TestServer server;
-  private static String url;
+class MainIT extends BundledServerTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestModels.bundledRepository(), Map.of());
-    url = "http://127.0.0.1:" + server.server().port();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void predictPrintsTheTopLabels() {
     Path photo = TestModels.labelledPhotos().get(0);
 
-    int code = run("predict", photo.toString(), "--url", url, "--top-k", "2");
+    int code = run("predict", photo.toString(), "--url", url(), "--top-k", "2");
 
     assertThat(code).as(err.toString()).isZero();
     String[] lines = out.toString().strip().split("\n");
@@ -49,7 +33,7 @@ class MainIT {
   void predictReportsServerErrorsWithTheRequestId() {
     Path photo = TestModels.labelledPhotos().get(0);
 
-    int code = run("predict", photo.toString(), "--url", url, "--model", "nope");
+    int code = run("predict", photo.toString(), "--url", url(), "--model", "nope");
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("HTTP 404", "unknown_model", "request id");
@@ -57,7 +41,7 @@ class MainIT {
 
   @Test
   void predictRefusesAMissingFile() {
-    assertThat(run("predict", "/no/such/file.jpg", "--url", url)).isEqualTo(2);
+    assertThat(run("predict", "/no/such/file.jpg", "--url", url())).isEqualTo(2);
     assertThat(err.toString()).contains("is not a file");
   }
 
@@ -106,6 +90,10 @@ class MainIT {
     assertThat(out.toString()).contains("serve", "predict");
     assertThat(run("--version")).isZero();
     assertThat(out.toString()).contains("argus ");
+  }
+
+  private static String url() {
+    return "http://127.0.0.1:" + server.server().port();
   }
 
   private int run(String... args) {

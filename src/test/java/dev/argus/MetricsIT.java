@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.ExternalTools;
 import dev.argus.testing.TestModels;
-import dev.argus.testing.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,30 +21,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /metrics as Prometheus sees it: a real Prometheus scraping a real Argus. */
-class MetricsIT {
-  private static TestServer server;
+class MetricsIT extends BundledServerTest {
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestModels.bundledRepository(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void realPrometheusScrapesRequestCountsAndLatencyForTheModel() throws Exception {

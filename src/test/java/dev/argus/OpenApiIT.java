@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.argus.testing.TestModels;
+import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,23 +14,10 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The served OpenAPI document describes exactly the routes the running server has. */
-class OpenApiIT {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestModels.bundledRepository(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class OpenApiIT extends BundledServerTest {
 
   @Test
   void documentListsExactlyTheServedEndpoints() throws Exception {

@@ -3,32 +3,19 @@ package dev.argus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.TestModels;
 import dev.argus.testing.TestServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The bundled model, served from the bundled repository, classifies the labelled photos. */
-class PredictIT {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestModels.bundledRepository(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class PredictIT extends BundledServerTest {
 
   static java.util.List<Path> photos() {
     return TestModels.labelledPhotos();

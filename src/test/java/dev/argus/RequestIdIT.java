@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.argus.testing.TestModels;
+import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -26,19 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A sane client request id is kept end to end; an insane one is replaced, never echoed or logged.
  */
-class RequestIdIT {
-  private static TestServer server;
+class RequestIdIT extends BundledServerTest {
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestModels.bundledRepository(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @BeforeEach
   void captureLogs() {
