@@ -7,11 +7,17 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
 import dev.argus.config.LoggingConfig;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
-/** Configures Logback from {@code logging.*}: JSON lines or text, to stdout or stderr. */
+/**
+ * Configures Logback from {@code logging.*}: JSON lines or text, to stdout or stderr, and to a
+ * rotated file when {@code logging.file} is set.
+ */
 public final class LogSetup {
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{24} [%X{request_id:-}] %msg%n";
@@ -36,6 +42,31 @@ public final class LogSetup {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(config.level(), Level.INFO));
     root.addAppender(console);
+    config.logFile().ifPresent(file -> root.addAppender(fileAppender(config, file, context)));
+  }
+
+  /**
+   * A file that rolls daily and when it reaches {@code file_max_size}, keeping {@code
+   * file_max_history} days; the same format as the console.
+   */
+  private static RollingFileAppender<ILoggingEvent> fileAppender(
+      LoggingConfig config, String file, LoggerContext context) {
+    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+    appender.setContext(context);
+    appender.setName("file");
+    appender.setFile(file);
+    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    policy.setContext(context);
+    policy.setParent(appender);
+    policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i.gz");
+    policy.setMaxFileSize(new FileSize(config.fileMaxSize()));
+    policy.setMaxHistory(config.fileMaxHistory());
+    policy.setTotalSizeCap(new FileSize(config.fileMaxSize() * (config.fileMaxHistory() + 1L)));
+    policy.start();
+    appender.setRollingPolicy(policy);
+    appender.setEncoder(encoder(config.format(), context));
+    appender.start();
+    return appender;
   }
 
   private static Encoder<ILoggingEvent> encoder(String format, LoggerContext context) {

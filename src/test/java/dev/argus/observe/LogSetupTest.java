@@ -26,7 +26,7 @@ class LogSetupTest {
   @Test
   void jsonFormatWritesOneJsonObjectPerLineWithTheLogContext() throws Exception {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("json", "INFO"), false);
+    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7), false);
 
     MDC.put("request_id", "req-1");
     try {
@@ -45,9 +45,24 @@ class LogSetupTest {
   }
 
   @Test
+  void logFileReceivesTheSameJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("argus.log");
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    LogSetup.configure(new LoggingConfig("json", "INFO", file.toString(), 1L << 20, 2), false);
+
+    LoggerFactory.getLogger("test").info("to the file too");
+
+    String line = java.nio.file.Files.readString(file).strip();
+    assertThat(new ObjectMapper().readTree(line).path("message").asText())
+        .isEqualTo("to the file too");
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("to the file too");
+  }
+
+  @Test
   void textFormatCarriesTheRequestId() {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("text", "DEBUG"), false);
+    LogSetup.configure(new LoggingConfig("text", "DEBUG", "", 100L << 20, 7), false);
 
     MDC.put("request_id", "req-2");
     try {
