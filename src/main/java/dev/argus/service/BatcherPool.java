@@ -40,6 +40,11 @@ public final class BatcherPool implements ModelRegistry.Listener, AutoCloseable 
 
   /** The batcher of this loaded model, created on first use. */
   DynamicBatcher batcherFor(LoadedModel model) {
+    // Every request comes here: read without locking; create or replace only on a miss.
+    Entry known = batchers.get(model.name());
+    if (known != null && known.model() == model) {
+      return known.batcher();
+    }
     List<DynamicBatcher> stale = new ArrayList<>(1);
     Entry entry =
         batchers.compute(
