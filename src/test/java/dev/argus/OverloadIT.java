@@ -38,14 +38,7 @@ class OverloadIT {
   void smallQueueShedsWhenTheModelIsTheBottleneck() throws Exception {
     TestModels.addImageTriage(repo, "max_batch_size: 2\nmax_queue_delay: 1ms\nqueue_capacity: 2\n");
     byte[] small = smallJpeg();
-    try (TestServer server =
-        TestServer.start(
-            repo,
-            Map.of(
-                "server.request_timeout",
-                TIMEOUT_MS + "ms",
-                "limits.max_concurrent_predictions",
-                "1000"))) {
+    try (TestServer server = start(1000)) {
       int shed = assertShedCleanly(server, small, "queue of 2 is full");
 
       long rejected =
@@ -63,18 +56,22 @@ class OverloadIT {
   void admissionLimitShedsBeforeDecodingPilesUp() throws Exception {
     TestModels.addImageTriage(repo);
     byte[] photo = Files.readAllBytes(TestModels.labelledPhotos().get(0));
-    try (TestServer server =
-        TestServer.start(
-            repo,
-            Map.of(
-                "server.request_timeout",
-                TIMEOUT_MS + "ms",
-                "limits.max_concurrent_predictions",
-                "8"))) {
+    try (TestServer server = start(8)) {
       assertShedCleanly(server, photo, "limits.max_concurrent_predictions");
       assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
       assertRecovers(server, photo);
     }
+  }
+
+  /** A server on {@link #repo} with the test deadline and this admission limit. */
+  private TestServer start(int maxConcurrentPredictions) {
+    return TestServer.start(
+        repo,
+        Map.of(
+            "server.request_timeout",
+            TIMEOUT_MS + "ms",
+            "limits.max_concurrent_predictions",
+            String.valueOf(maxConcurrentPredictions)));
   }
 
   /** Fires {@link #CONCURRENT} requests at once; returns how many were shed. */
