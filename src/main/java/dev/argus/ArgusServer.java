@@ -71,6 +71,7 @@ public final class ArgusServer implements AutoCloseable {
             version(),
             runtime.version().replace("onnxruntime ", ""),
             () -> pool[0].queueReadings());
+    metrics.countDroppedSpansOf(tracing);
     if (config.metrics().enabled()) {
       Metrics.registerJvm(prometheus);
     }
@@ -80,7 +81,8 @@ public final class ArgusServer implements AutoCloseable {
             config.memory().thresholdRatio(),
             config.memory().rssLimit(),
             config.memory().checkInterval());
-    this.batchers = new BatcherPool(Ticker.SYSTEM, metrics, config.server().shutdownGrace());
+    this.batchers =
+        new BatcherPool(Ticker.SYSTEM, tracing.observer(metrics), config.server().shutdownGrace());
     pool[0] = batchers;
     this.registry =
         new ModelRegistry(
@@ -111,7 +113,8 @@ public final class ArgusServer implements AutoCloseable {
             new ImageDecoder(config.limits().maxImagePixels()),
             config.models().defaultModelName(),
             config.limits().maxConcurrentPredictions(),
-            metrics);
+            metrics,
+            tracing);
     this.http =
         new HttpServer(
             config,

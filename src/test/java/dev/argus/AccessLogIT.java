@@ -14,7 +14,10 @@ import dev.argus.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import net.logstash.logback.encoder.LogstashEncoder;
@@ -25,6 +28,30 @@ import org.slf4j.LoggerFactory;
 
 /** One canonical JSON line per request, with the fields operators look for, and Server-Timing. */
 class AccessLogIT {
+  /** What the canonical line of a successful prediction holds. */
+  static final List<String> CANONICAL_FIELDS =
+      List.of(
+          "method",
+          "route",
+          "status",
+          "duration_ms",
+          "decode_ms",
+          "preprocess_ms",
+          "queue_ms",
+          "compute_ms",
+          "postprocess_ms",
+          "batch_size",
+          "input_shape",
+          "output_shape",
+          "bytes_in",
+          "bytes_out",
+          "prediction",
+          "confidence",
+          "outcome",
+          "client_address",
+          "model",
+          "model_version");
+
   private static TestServer server;
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private static final LogstashEncoder json = new LogstashEncoder();
@@ -60,28 +87,7 @@ class AccessLogIT {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode line = awaitLine("canonical-1");
     assertThat(line.path("message").asText()).startsWith("request_completed");
-    for (String field :
-        List.of(
-            "method",
-            "route",
-            "status",
-            "duration_ms",
-            "decode_ms",
-            "preprocess_ms",
-            "queue_ms",
-            "compute_ms",
-            "postprocess_ms",
-            "batch_size",
-            "input_shape",
-            "output_shape",
-            "bytes_in",
-            "bytes_out",
-            "prediction",
-            "confidence",
-            "outcome",
-            "client_address",
-            "model",
-            "model_version")) {
+    for (String field : CANONICAL_FIELDS) {
       assertThat(line.has(field)).as(field + " in " + line).isTrue();
     }
     assertThat(line.path("route").asText()).isEqualTo("/predict/{model}");
@@ -116,6 +122,46 @@ class AccessLogIT {
     assertThat(line.path("status").asInt()).isEqualTo(400);
     assertThat(line.path("level").asText()).isEqualTo("INFO");
     assertThat(line.has("stack_trace")).isFalse();
+  }
+
+  @Test
+  void payloadLoggingShowsBodiesCutAndImagesOnlyAsSizeAndHash() throws Exception {
+    byte[] photo = Files.readAllBytes(TestModels.labelledPhotos().get(0));
+    try (TestServer logging =
+        TestServer.start(
+            TestModels.bundledRepository(),
+            Map.of("logging.log_payloads", "true", "logging.payload_max_bytes", "64"))) {
+      logging.send(
+          HttpRequest.newBuilder(logging.uri("/predict/image-triage"))
+              .header("X-Request-ID", "payload-1")
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"image\": \"" + Base64.getEncoder().encodeToString(photo) + "\"}")));
+
+      JsonNode line = awaitLine("payload-1");
+      String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(photo));
+      assertThat(line.path("request_payload").asText())
+          .isEqualTo(
+              "{\"image\":{\"bytes\":"
+                  + photo.length
+                  + ",\"sha256\":\""
+                  + sha256
+                  + "\"},\"top_k\":0}");
+      assertThat(line.path("response_payload").asText())
+          .startsWith("{\"model\":\"image-triage\"")
+          .matches("(?s).{64}\\.\\.\\.\\(\\d+ more bytes\\)");
+    }
+    // Off by default: the shared server logs no payloads.
+    server.send(
+        HttpRequest.newBuilder(server.uri("/predict/image-triage"))
+            .header("X-Request-ID", "payload-2")
+            .header("Content-Type", "multipart/form-data; boundary=b")
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(TestServer.multipart("b", "file", photo))));
+    JsonNode plain = awaitLine("payload-2");
+    assertThat(plain.has("request_payload")).isFalse();
+    assertThat(plain.has("response_payload")).isFalse();
   }
 
   private static JsonNode awaitLine(String requestId) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.argus.testing.BundledServerTest;
 import dev.argus.testing.ExternalTools;
 import dev.argus.testing.TestModels;
+import dev.argus.testing.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +38,12 @@ class MetricsIT extends BundledServerTest {
   void realPrometheusScrapesRequestCountsAndLatencyForTheModel() throws Exception {
     Path prometheus = ExternalTools.require("prometheus", "prometheus");
     int port = freePort();
+    // A second Argus with tracing on (its exporter has nowhere to go, which does not matter here),
+    // so exemplars can be followed from Prometheus to the trace.
+    TestServer traced =
+        TestServer.start(
+            TestModels.bundledRepository(),
+            Map.of("tracing.enabled", "true", "tracing.endpoint", "http://127.0.0.1:1"));
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(
         config,
@@ -45,8 +53,11 @@ class MetricsIT extends BundledServerTest {
           - job_name: argus
             metrics_path: /metrics
             static_configs: [{targets: ['127.0.0.1:%d']}]
+          - job_name: argus-traced
+            metrics_path: /metrics
+            static_configs: [{targets: ['127.0.0.1:%d']}]
         """
-            .formatted(server.server().port()));
+            .formatted(server.server().port(), traced.server().port()));
     Process p =
         new ProcessBuilder(
                 prometheus.toString(),
@@ -71,7 +82,7 @@ class MetricsIT extends BundledServerTest {
           (int)
               queryValue(
                   api,
-                  "sum(inference_requests_total{model=\"image-triage\",outcome=\"success\"})",
+                  "sum(inference_requests_total{job=\"argus\",model=\"image-triage\",outcome=\"success\"})",
                   0);
       for (Path photo : TestModels.labelledPhotos()) {
         assertThat(server.postMultipart("/predict", Files.readAllBytes(photo)).statusCode())
@@ -85,30 +96,68 @@ class MetricsIT extends BundledServerTest {
             assertThat(
                     queryValue(
                         api,
-                        "sum(inference_requests_total{model=\"image-triage\",version=\"1\",outcome=\"success\"})",
+                        "sum(inference_requests_total{job=\"argus\",model=\"image-triage\",version=\"1\",outcome=\"success\"})",
                         -1))
                 .isEqualTo(before + 6);
             assertThat(
                     queryValue(
                         api,
-                        "sum(inference_request_duration_seconds_count{model=\"image-triage\"})",
+                        "sum(inference_request_duration_seconds_count{job=\"argus\",model=\"image-triage\"})",
                         -1))
                 .isEqualTo(before + 6);
             assertThat(
                     queryValue(
                         api,
-                        "sum(http_server_requests_total{route=\"/predict\",method=\"POST\",status=\"200\"})",
+                        "sum(http_server_requests_total{job=\"argus\",route=\"/predict\",method=\"POST\",status=\"200\"})",
                         -1))
                 .isGreaterThanOrEqualTo(6);
           });
       assertThat(queryValue(api, "up{job=\"argus\"}", -1)).isEqualTo(1);
-      assertThat(queryValue(api, "model_loaded{model=\"image-triage\",version=\"1\"}", -1))
-          .isEqualTo(1);
-      assertThat(queryValue(api, "count(process_resident_memory_bytes)", -1)).isEqualTo(1);
       assertThat(
-              queryValue(api, "sum(inference_phase_duration_seconds_count{phase=\"compute\"})", -1))
+              queryValue(
+                  api, "model_loaded{job=\"argus\",model=\"image-triage\",version=\"1\"}", -1))
+          .isEqualTo(1);
+      assertThat(queryValue(api, "count(process_resident_memory_bytes{job=\"argus\"})", -1))
+          .isEqualTo(1);
+      assertThat(
+              queryValue(
+                  api,
+                  "sum(inference_phase_duration_seconds_count{job=\"argus\",phase=\"compute\"})",
+                  -1))
           .isGreaterThanOrEqualTo(6);
+
+      // From a latency exemplar in Prometheus to the request's trace id.
+      String trace = "5bf92f3577b34da6a3ce929d0e0e4799";
+      assertThat(
+              traced
+                  .send(
+                      HttpRequest.newBuilder(traced.uri("/predict"))
+                          .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+                          .header("Content-Type", "multipart/form-data; boundary=b")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofByteArray(
+                                  TestServer.multipart(
+                                      "b",
+                                      "file",
+                                      Files.readAllBytes(TestModels.labelledPhotos().get(0))))))
+                  .statusCode())
+          .isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> {
+            assertThat(
+                    exemplarTraceIds(
+                        api, "inference_request_duration_seconds_bucket{job=\"argus-traced\"}"))
+                .contains(trace);
+            assertThat(
+                    exemplarTraceIds(
+                        api,
+                        "http_server_request_duration_seconds_bucket{job=\"argus-traced\",route=\"/predict\"}"))
+                .contains(trace);
+          });
     } finally {
+      traced.close();
       p.destroy();
       p.waitFor(10, TimeUnit.SECONDS);
     }
@@ -219,6 +268,32 @@ class MetricsIT extends BundledServerTest {
                 HttpResponse.BodyHandlers.ofString());
     JsonNode result = new ObjectMapper().readTree(r.body()).path("data").path("result");
     return result.isEmpty() ? absent : result.get(0).path("value").get(1).asDouble();
+  }
+
+  /** Trace ids of the exemplars Prometheus stored for {@code selector} in the last 10 minutes. */
+  private static List<String> exemplarTraceIds(String api, String selector) throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            api
+                                + "/api/v1/query_exemplars?query="
+                                + URLEncoder.encode(selector, StandardCharsets.UTF_8)
+                                + "&start="
+                                + (now - 600)
+                                + "&end="
+                                + (now + 60)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    List<String> ids = new ArrayList<>();
+    for (JsonNode series : new ObjectMapper().readTree(r.body()).path("data")) {
+      for (JsonNode exemplar : series.path("exemplars")) {
+        ids.add(exemplar.path("labels").path("trace_id").asText());
+      }
+    }
+    return ids;
   }
 
   private static int status(String url) throws Exception {

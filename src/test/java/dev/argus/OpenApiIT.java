@@ -39,7 +39,14 @@ class OpenApiIT extends BundledServerTest {
           server.send(
               HttpRequest.newBuilder(server.uri(path))
                   .method(parts[0], HttpRequest.BodyPublishers.noBody()));
-      assertThat(response.statusCode()).as(operation).isNotIn(404, 405);
+      assertThat(response.statusCode()).as(operation).isNotEqualTo(405);
+      // A routed endpoint may answer 404 for its own reasons (admin endpoints are off here
+      // without a token); only the router's "no endpoint" means it is not routed.
+      if (response.statusCode() == 404) {
+        assertThat(TestServer.json(response).path("error").asText())
+            .as(operation)
+            .doesNotStartWith("no endpoint");
+      }
     }
   }
 

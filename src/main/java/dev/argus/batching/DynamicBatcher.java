@@ -2,6 +2,7 @@ package dev.argus.batching;
 
 import dev.argus.model.Model;
 import dev.argus.observe.InferenceObserver;
+import dev.argus.observe.LogContext;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.lang.reflect.Array;
@@ -22,6 +23,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Gathers requests for one model into batches and runs each batch as one model call, modelled on
@@ -71,15 +73,22 @@ public final class DynamicBatcher implements AutoCloseable {
     final int rows;
     final long enqueuedAt;
     final long deadline;
+    final Object traceContext;
     final CompletableFuture<BatchResult> result = new CompletableFuture<>();
 
     Pending(
-        Map<String, Tensor> inputs, String signature, int rows, long enqueuedAt, long deadline) {
+        Map<String, Tensor> inputs,
+        String signature,
+        int rows,
+        long enqueuedAt,
+        long deadline,
+        Object traceContext) {
       this.inputs = inputs;
       this.signature = signature;
       this.rows = rows;
       this.enqueuedAt = enqueuedAt;
       this.deadline = deadline;
+      this.traceContext = traceContext;
     }
   }
 
@@ -134,7 +143,14 @@ public final class DynamicBatcher implements AutoCloseable {
    */
   public CompletableFuture<BatchResult> submit(Map<String, Tensor> inputs, long deadline) {
     int rows = rowsOf(inputs);
-    Pending pending = new Pending(inputs, signatureOf(inputs), rows, ticker.nanoTime(), deadline);
+    Pending pending =
+        new Pending(
+            inputs,
+            signatureOf(inputs),
+            rows,
+            ticker.nanoTime(),
+            deadline,
+            observer.requestContext());
     lock.lock();
     try {
       if (closed) {
@@ -253,14 +269,28 @@ public final class DynamicBatcher implements AutoCloseable {
       if (batch == null) {
         return;
       }
+      List<Object> contexts = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        contexts.add(p.traceContext);
+      }
+      // Lines logged while the batch runs name the model and carry the batch span's trace.
+      MDC.put(LogContext.MODEL, model);
+      MDC.put(LogContext.MODEL_VERSION, version);
+      InferenceObserver.BatchScope scope = observer.batchStarted(model, version, contexts);
+      Throwable failure = null;
       try {
-        execute(batch);
+        failure = execute(batch);
       } catch (Throwable t) {
+        failure = t;
         // The worker must outlive any batch: fail this batch and keep serving.
         log.error("model {}: batch of {} failed unexpectedly", model, batch.size(), t);
         for (Pending p : batch) {
           p.result.completeExceptionally(t);
         }
+      } finally {
+        scope.end(failure);
+        MDC.remove(LogContext.MODEL);
+        MDC.remove(LogContext.MODEL_VERSION);
       }
     }
   }
@@ -347,7 +377,8 @@ public final class DynamicBatcher implements AutoCloseable {
     return batch;
   }
 
-  private void execute(List<Pending> batch) {
+  /** Runs one batch and completes its requests; returns what failed the batch, or null. */
+  private Throwable execute(List<Pending> batch) {
     long start = ticker.nanoTime();
     long realStart = System.nanoTime();
     for (Pending p : batch) {
@@ -370,7 +401,7 @@ public final class DynamicBatcher implements AutoCloseable {
       for (Pending p : batch) {
         p.result.completeExceptionally(e);
       }
-      return;
+      return e;
     }
     long end = ticker.nanoTime();
     long compute = end - start;
@@ -378,11 +409,18 @@ public final class DynamicBatcher implements AutoCloseable {
     batchSizes.incrementAndGet(Math.min(batch.size(), batchSizes.length() - 1));
     computeNanos.addAndGet(compute);
     observer.batchExecuted(model, version, batch.size(), realStart, System.nanoTime(), false);
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "batch of {} requests ({} rows) ran in {} ms",
+          batch.size(),
+          totalRows,
+          compute / 1_000_000.0);
+    }
     if (batch.size() == 1) {
       Pending p = batch.get(0);
       completed.incrementAndGet();
       p.result.complete(new BatchResult(outputs, start - p.enqueuedAt, compute, 1));
-      return;
+      return null;
     }
     for (Map.Entry<String, Tensor> out : outputs.entrySet()) {
       if (out.getValue().shape().rank() == 0 || out.getValue().shape().dim(0) != totalRows) {
@@ -397,7 +435,7 @@ public final class DynamicBatcher implements AutoCloseable {
                     + " rows; the model cannot be batched (set max_batch_size: 1)");
         failed.addAndGet(batch.size());
         batch.forEach(p -> p.result.completeExceptionally(e));
-        return;
+        return e;
       }
     }
     int offset = 0;
@@ -410,6 +448,7 @@ public final class DynamicBatcher implements AutoCloseable {
       completed.incrementAndGet();
       p.result.complete(new BatchResult(mine, start - p.enqueuedAt, compute, batch.size()));
     }
+    return null;
   }
 
   private static Map<String, Tensor> concat(List<Pending> batch, int totalRows) {

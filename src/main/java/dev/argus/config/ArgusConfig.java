@@ -11,7 +11,8 @@ public record ArgusConfig(
     MetricsConfig metrics,
     MemoryConfig memory,
     TracingConfig tracing,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    AdminConfig admin) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
@@ -21,5 +22,6 @@ public record ArgusConfig(
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(admin, "admin");
   }
 }

@@ -11,7 +11,11 @@ public record LoggingConfig(
     @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
             using = YamlBinder.ByteSizeDeserializer.class)
         long fileMaxSize,
-    int fileMaxHistory) {
+    int fileMaxHistory,
+    boolean logPayloads,
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+            using = YamlBinder.ByteSizeDeserializer.class)
+        long payloadMaxBytes) {
   private static final Set<String> FORMATS = Set.of("json", "text");
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -23,6 +27,11 @@ public record LoggingConfig(
     file = file == null ? "" : file.trim();
     Check.that(fileMaxSize >= 1024 * 1024, "file_max_size", fileMaxSize, ">= 1MiB");
     Check.that(fileMaxHistory >= 1, "file_max_history", fileMaxHistory, ">= 1");
+    Check.that(
+        payloadMaxBytes >= 0 && payloadMaxBytes <= 1024 * 1024,
+        "payload_max_bytes",
+        payloadMaxBytes,
+        "0..1MiB");
   }
 
   /** The log file, when logs also go to one. */

@@ -1,5 +1,6 @@
 package dev.argus.config;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -13,7 +14,8 @@ public record TracingConfig(
     String endpoint,
     String protocol,
     String sampler,
-    double samplerArg) {
+    double samplerArg,
+    Duration exportTimeout) {
   private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
 
   public TracingConfig {
@@ -25,5 +27,10 @@ public record TracingConfig(
     Check.that(
         sampler != null && !sampler.isBlank(), "sampler", sampler, "an OpenTelemetry sampler name");
     Check.that(samplerArg >= 0 && samplerArg <= 1, "sampler_arg", samplerArg, "0..1");
+    Check.that(
+        exportTimeout != null && exportTimeout.toMillis() >= 1,
+        "export_timeout",
+        exportTimeout,
+        ">= 1ms");
   }
 }

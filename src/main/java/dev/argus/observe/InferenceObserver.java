@@ -1,5 +1,7 @@
 package dev.argus.observe;
 
+import java.util.List;
+
 /**
  * Told about each request and batch as the batcher handles them, so metrics, spans and logs are fed
  * from one place. Methods are called on the batch worker and must be cheap and never throw.
@@ -22,4 +24,29 @@ public interface InferenceObserver {
    */
   default void batchExecuted(
       String model, String version, int size, long startNanos, long endNanos, boolean failed) {}
+
+  /**
+   * Called on the submitting thread as a request is queued. What it returns (the request's trace
+   * context) travels with the request and comes back in {@link #batchStarted}.
+   */
+  default Object requestContext() {
+    return null;
+  }
+
+  /**
+   * A batch is about to run on this worker thread, holding the requests whose {@link
+   * #requestContext()}s are given, in order. The scope stays current on the worker until ended.
+   */
+  default BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
+    return BatchScope.NONE;
+  }
+
+  /** The span and log context of one running batch. */
+  @FunctionalInterface
+  interface BatchScope {
+    BatchScope NONE = failure -> {};
+
+    /** The batch finished; {@code failure} is what the runtime threw, or null. */
+    void end(Throwable failure);
+  }
 }

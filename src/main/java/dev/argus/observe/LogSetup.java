@@ -45,6 +45,34 @@ public final class LogSetup {
     config.logFile().ifPresent(file -> root.addAppender(fileAppender(config, file, context)));
   }
 
+  /** Levels a logger can be set to at run time. */
+  public static final java.util.List<String> LEVELS =
+      java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  /** The effective level of {@code logger} ({@code ROOT} for the root logger). */
+  public static String level(String logger) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    return context.getLogger(logger).getEffectiveLevel().toString();
+  }
+
+  /**
+   * Sets the level of {@code logger} ({@code ROOT} for all) until the next restart.
+   *
+   * @return the effective level it had before
+   * @throws IllegalArgumentException for a level not in {@link #LEVELS}
+   */
+  public static String setLevel(String logger, String level) {
+    if (!LEVELS.contains(level)) {
+      throw new IllegalArgumentException(
+          "level: '" + level + "' (expected: one of " + String.join(", ", LEVELS) + ")");
+    }
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger target = context.getLogger(logger);
+    String before = target.getEffectiveLevel().toString();
+    target.setLevel(Level.toLevel(level));
+    return before;
+  }
+
   /**
    * A file that rolls daily and when it reaches {@code file_max_size}, keeping {@code
    * file_max_history} days; the same format as the console.

@@ -1,6 +1,7 @@
 package dev.argus.observe;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -62,6 +63,7 @@ public final class Metrics implements InferenceObserver {
   private final Gauge modelWarmupDuration;
   private final Gauge modelMemory;
   private final Gauge memoryPressure;
+  private volatile Tracing tracing;
 
   /**
    * Creates and registers the catalogue.
@@ -225,6 +227,25 @@ public final class Metrics implements InferenceObserver {
     buildInfo.addLabelValues(version, System.getProperty("java.version"), runtimeVersion);
     names.add(name(prefix, "argus_build_info"));
     names.add(name(prefix, "http_server_active_requests"));
+    String dropped = name(prefix, "tracing_spans_dropped_total");
+    CounterWithCallback.builder()
+        .name(dropped)
+        .help(
+            "Spans that never reached the trace backend: queue_full (the exporter queue was full)"
+                + " or export_failed (the OTLP endpoint refused, failed or timed out).")
+        .labelNames("reason")
+        .callback(cb -> {
+          Tracing t = tracing;
+          cb.call(t == null ? 0 : t.droppedSpans(Tracing.QUEUE_FULL), Tracing.QUEUE_FULL);
+          cb.call(t == null ? 0 : t.droppedSpans(Tracing.EXPORT_FAILED), Tracing.EXPORT_FAILED);
+        })
+        .register(registry);
+    names.add(dropped);
+  }
+
+  /** Where {@code tracing_spans_dropped_total} reads its counts. */
+  public void countDroppedSpansOf(Tracing tracing) {
+    this.tracing = tracing;
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */

@@ -4,35 +4,69 @@ import dev.argus.config.TracingConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import java.net.InetAddress;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.MDC;
 
 /**
  * OpenTelemetry for Argus. Off ({@code tracing.enabled: false}): a no-op API, no exporter, no
  * threads. On: the SDK from autoconfigure, so {@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
- * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_SERVICE_NAME}, {@code OTEL_TRACES_SAMPLER[_ARG]} and
- * {@code OTEL_RESOURCE_ATTRIBUTES} work as operators expect, with argus.yaml's values as defaults.
- * Spans leave through the batch span processor, whose bounded queue drops rather than blocks.
+ * OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_SERVICE_NAME}, {@code OTEL_TRACES_SAMPLER[_ARG]},
+ * {@code OTEL_RESOURCE_ATTRIBUTES} and {@code OTEL_BSP_*} work as operators expect, with
+ * argus.yaml's values as defaults. Spans leave through the batch span processor, whose bounded
+ * queue drops rather than blocks; what it drops, and what the exporter fails to deliver, is counted
+ * ({@link #droppedSpans}).
  */
 public final class Tracing implements AutoCloseable {
+  /** Drop reasons, the {@code reason} label of {@code tracing_spans_dropped_total}. */
+  public static final String QUEUE_FULL = "queue_full";
+
+  public static final String EXPORT_FAILED = "export_failed";
+
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
+  private final Tracer tracer;
+  private final SdkTelemetry sdkTelemetry;
+  // System.nanoTime() and the wall clock at one moment, to place phase spans measured with
+  // nanoTime.
+  private final long anchorNanoTime = System.nanoTime();
+  private final long anchorEpochNanos = epochNanos(Instant.now());
 
-  private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk) {
+  private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, SdkTelemetry sdkTelemetry) {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
+    this.sdkTelemetry = sdkTelemetry;
+    this.tracer = openTelemetry.getTracer("dev.argus");
   }
 
   /** No tracing at all. */
   public static Tracing disabled() {
-    return new Tracing(OpenTelemetry.noop(), null);
+    return new Tracing(OpenTelemetry.noop(), null, null);
   }
 
   public static Tracing create(TracingConfig config, String version) {
@@ -45,17 +79,25 @@ public final class Tracing implements AutoCloseable {
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
     defaults.put("otel.exporter.otlp.protocol", config.protocol());
+    defaults.put("otel.exporter.otlp.timeout", String.valueOf(config.exportTimeout().toMillis()));
     if (!config.endpoint().isEmpty()) {
       defaults.put("otel.exporter.otlp.endpoint", config.endpoint());
     }
     defaults.put("otel.traces.sampler", config.sampler());
     defaults.put("otel.traces.sampler.arg", String.valueOf(config.samplerArg()));
+    SdkTelemetry sdkTelemetry = new SdkTelemetry();
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
+            // The SDK's own counters (spans dropped by the queue, exports that failed) are read
+            // here and shown as Argus metrics; nothing else reads or exports them.
+            .addMeterProviderCustomizer(
+                (builder, properties) -> builder.registerMetricReader(sdkTelemetry))
             .addResourceCustomizer((resource, properties) -> {
               var extra =
-                  Attributes.builder().put(AttributeKey.stringKey("service.version"), version);
+                  Attributes.builder()
+                      .put(AttributeKey.stringKey("service.version"), version)
+                      .put(AttributeKey.stringKey("host.name"), hostName());
               if (!config.environment().isEmpty()) {
                 extra.put(AttributeKey.stringKey("deployment.environment"), config.environment());
               }
@@ -64,7 +106,7 @@ public final class Tracing implements AutoCloseable {
             })
             .build()
             .getOpenTelemetrySdk();
-    return new Tracing(sdk, sdk);
+    return new Tracing(sdk, sdk, sdkTelemetry);
   }
 
   public boolean enabled() {
@@ -72,7 +114,7 @@ public final class Tracing implements AutoCloseable {
   }
 
   public Tracer tracer() {
-    return openTelemetry.getTracer("dev.argus");
+    return tracer;
   }
 
   /** W3C trace context: {@code traceparent} and {@code tracestate}. */
@@ -80,11 +122,201 @@ public final class Tracing implements AutoCloseable {
     return W3CTraceContextPropagator.getInstance();
   }
 
+  /**
+   * Records a finished phase of the current request as a child of the current span, from {@code
+   * startNanos} to {@code endNanos} ({@link System#nanoTime()} clock); {@code failure} marks it
+   * failed.
+   */
+  public void phase(String name, long startNanos, long endNanos, Throwable failure) {
+    if (sdk == null || !Span.current().getSpanContext().isSampled()) {
+      return;
+    }
+    Span span =
+        tracer
+            .spanBuilder(name)
+            .setStartTimestamp(toEpochNanos(startNanos), TimeUnit.NANOSECONDS)
+            .startSpan();
+    if (failure != null) {
+      span.recordException(failure);
+      span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+    }
+    span.end(toEpochNanos(endNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The batcher's observer: {@code delegate} (the metrics) plus, when tracing is on, one {@code
+   * batch} span per batch, linked to the spans of its requests, each of which links back.
+   */
+  public InferenceObserver observer(InferenceObserver delegate) {
+    return sdk == null ? delegate : new BatchSpans(delegate, tracer);
+  }
+
+  /**
+   * Spans the tracer could not deliver, for {@code reason} {@link #QUEUE_FULL} or {@link
+   * #EXPORT_FAILED}.
+   */
+  public long droppedSpans(String reason) {
+    return sdkTelemetry == null ? 0 : sdkTelemetry.dropped(reason);
+  }
+
+  /** Sends what is queued now, waiting at most {@code timeoutMillis}. */
+  public void flush(long timeoutMillis) {
+    if (sdk != null) {
+      sdk.getSdkTracerProvider().forceFlush().join(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Flushes and stops the exporter, waiting at most a few seconds. */
   @Override
   public void close() {
     if (sdk != null) {
       sdk.shutdown().join(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private long toEpochNanos(long nanoTime) {
+    return anchorEpochNanos + (nanoTime - anchorNanoTime);
+  }
+
+  private static long epochNanos(Instant now) {
+    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Batch spans around each batch the workers run; everything else goes to the delegate. */
+  private record BatchSpans(InferenceObserver delegate, Tracer tracer)
+      implements InferenceObserver {
+    @Override
+    public void dequeued(String model, String version, long queueNanos) {
+      delegate.dequeued(model, version, queueNanos);
+    }
+
+    @Override
+    public void rejected(String model, String version, String reason) {
+      delegate.rejected(model, version, reason);
+    }
+
+    @Override
+    public void expired(String model, String version, long queueNanos) {
+      delegate.expired(model, version, queueNanos);
+    }
+
+    @Override
+    public void batchExecuted(
+        String model, String version, int size, long startNanos, long endNanos, boolean failed) {
+      delegate.batchExecuted(model, version, size, startNanos, endNanos, failed);
+    }
+
+    @Override
+    public Object requestContext() {
+      return Context.current();
+    }
+
+    @Override
+    public BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
+      // A batch serves several traces, so it starts its own and links to each request's span.
+      SpanBuilder builder =
+          tracer
+              .spanBuilder("batch " + model)
+              .setNoParent()
+              .setSpanKind(SpanKind.INTERNAL)
+              .setAttribute("argus.model", model)
+              .setAttribute("argus.model_version", version)
+              .setAttribute("argus.batch_size", requestContexts.size());
+      for (Object c : requestContexts) {
+        SpanContext request =
+            c instanceof Context ctx ? Span.fromContext(ctx).getSpanContext() : null;
+        if (request != null && request.isValid()) {
+          builder.addLink(request);
+        }
+      }
+      Span span = builder.startSpan();
+      SpanContext batch = span.getSpanContext();
+      for (Object c : requestContexts) {
+        if (c instanceof Context ctx) {
+          Span.fromContext(ctx).addLink(batch);
+        }
+      }
+      Scope scope = span.makeCurrent();
+      if (batch.isValid()) {
+        MDC.put(LogContext.TRACE_ID, batch.getTraceId());
+        MDC.put(LogContext.SPAN_ID, batch.getSpanId());
+        MDC.put(LogContext.TRACE_FLAGS, batch.getTraceFlags().asHex());
+      }
+      return failure -> {
+        if (failure != null) {
+          span.recordException(failure);
+          span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        }
+        span.end();
+        scope.close();
+        MDC.remove(LogContext.TRACE_ID);
+        MDC.remove(LogContext.SPAN_ID);
+        MDC.remove(LogContext.TRACE_FLAGS);
+      };
+    }
+  }
+
+  /**
+   * Reads the SDK's own metrics on demand: {@code processedSpans{dropped=true}} from the batch span
+   * processor and {@code *.exporter.exported{success=false}} from the OTLP exporter.
+   */
+  private static final class SdkTelemetry implements MetricReader {
+    private volatile CollectionRegistration registration = CollectionRegistration.noop();
+
+    @Override
+    public void register(CollectionRegistration registration) {
+      this.registration = registration;
+    }
+
+    long dropped(String reason) {
+      long total = 0;
+      for (MetricData m : registration.collectAllMetrics()) {
+        if (m.getType() != MetricDataType.LONG_SUM) {
+          continue;
+        }
+        boolean queue = reason.equals(QUEUE_FULL) && m.getName().equals("processedSpans");
+        boolean export = reason.equals(EXPORT_FAILED) && m.getName().endsWith(".exporter.exported");
+        if (!queue && !export) {
+          continue;
+        }
+        for (LongPointData p : m.getLongSumData().getPoints()) {
+          Attributes a = p.getAttributes();
+          if (queue && Boolean.TRUE.equals(a.get(AttributeKey.booleanKey("dropped")))
+              || export
+                  && Boolean.FALSE.equals(a.get(AttributeKey.booleanKey("success")))
+                  && "span".equals(a.get(AttributeKey.stringKey("type")))) {
+            total += p.getValue();
+          }
+        }
+      }
+      return total;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType type) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 }

@@ -34,6 +34,34 @@ public abstract sealed class ArgusException extends RuntimeException {
     }
   }
 
+  /** An admin endpoint was called without a token ({@code Authorization: Bearer ...}). */
+  public static final class Unauthorized extends ArgusException {
+    private static final long serialVersionUID = 1L;
+
+    public Unauthorized(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public String errorType() {
+      return "unauthorized";
+    }
+  }
+
+  /** An admin endpoint was called with a token that is not the admin token. */
+  public static final class Forbidden extends ArgusException {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public String errorType() {
+      return "forbidden";
+    }
+  }
+
   /** No model, or no route, of that name. */
   public static final class NotFound extends ArgusException {
     private static final long serialVersionUID = 1L;
@@ -51,6 +79,13 @@ public abstract sealed class ArgusException extends RuntimeException {
 
     public static NotFound route(String method, String path) {
       return new NotFound("no endpoint " + method + " " + path, false);
+    }
+
+    /**
+     * A route that exists but is switched off by configuration; {@code why} says how to enable it.
+     */
+    public static NotFound offRoute(String method, String path, String why) {
+      return new NotFound(method + " " + path + ": " + why, false);
     }
 
     @Override

@@ -13,7 +13,9 @@ import dev.argus.model.LoadedModel;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.TensorSpec;
+import dev.argus.observe.LogContext;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.Tracing;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.awt.image.BufferedImage;
@@ -38,11 +40,6 @@ public final class InferenceService {
   /** Upper bound for {@code top_k}; more is clamped to the number of classes anyway. */
   public static final int MAX_TOP_K = 1000;
 
-  /** Log context keys for the model a request uses. */
-  public static final String MDC_MODEL = "model";
-
-  public static final String MDC_MODEL_VERSION = "model_version";
-
   /** What a client told "queue full" should wait before retrying. */
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -53,6 +50,7 @@ public final class InferenceService {
   private final Semaphore admission;
   private final int maxConcurrent;
   private final Metrics metrics;
+  private final Tracing tracing;
 
   public InferenceService(
       ModelRegistry registry,
@@ -60,8 +58,10 @@ public final class InferenceService {
       ImageDecoder decoder,
       Optional<String> defaultModel,
       int maxConcurrentPredictions,
-      Metrics metrics) {
+      Metrics metrics,
+      Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.registry = registry;
     this.batchers = batchers;
     this.decoder = decoder;
@@ -200,8 +200,8 @@ public final class InferenceService {
     }
     LoadedModel model = readyModel(modelName == null ? defaultModelName() : modelName);
     // Every log line about this request from here on names the model (the edge filter clears it).
-    MDC.put(MDC_MODEL, model.name());
-    MDC.put(MDC_MODEL_VERSION, model.version());
+    MDC.put(LogContext.MODEL, model.name());
+    MDC.put(LogContext.MODEL_VERSION, model.version());
     ModelSettings settings = model.settings();
     int k = topK == 0 ? settings.topK() : topK;
     if (!settings.isImageClassifier()) {
@@ -253,18 +253,31 @@ public final class InferenceService {
     try {
       decoded = decoder.decode(image);
     } catch (InvalidImageException e) {
+      tracing.phase("decode", t0, System.nanoTime(), e);
       throw new ArgusException.InvalidInput(e.getMessage(), e);
     }
     long t1 = System.nanoTime();
+    tracing.phase("decode", t0, t1, null);
     ImageTransform transform = transformFor(settings.preprocessing());
     float[] pixels = transform.apply(decoded);
     String inputName = inputName(model);
     Tensor input = Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
     long t2 = System.nanoTime();
-    BatchResult result = run(model, Map.of(inputName, input), deadline, timeout);
+    tracing.phase("preprocess", t1, t2, null);
+    BatchResult result;
+    try {
+      result = run(model, Map.of(inputName, input), deadline, timeout);
+    } catch (ArgusException e) {
+      // Queued and never run (or refused): the whole wait is the queue phase.
+      tracing.phase("queue", t2, System.nanoTime(), e);
+      throw e;
+    }
     long t3 = System.nanoTime();
+    // The batch span holds compute; the queue phase is the wait before the batch started.
+    tracing.phase("queue", t2, t2 + result.queueNanos(), null);
     List<Classification.Prediction> predictions = postprocess(model, result.outputs(), 0, k);
     long t4 = System.nanoTime();
+    tracing.phase("postprocess", t3, t4, null);
     String scoreOutput =
         settings.output().outputName().orElse(result.outputs().keySet().iterator().next());
     return new Classification(

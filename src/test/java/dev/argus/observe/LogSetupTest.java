@@ -26,7 +26,7 @@ class LogSetupTest {
   @Test
   void jsonFormatWritesOneJsonObjectPerLineWithTheLogContext() throws Exception {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7), false);
+    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7, false, 1024), false);
 
     MDC.put("request_id", "req-1");
     try {
@@ -49,7 +49,8 @@ class LogSetupTest {
       throws Exception {
     java.nio.file.Path file = dir.resolve("argus.log");
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("json", "INFO", file.toString(), 1L << 20, 2), false);
+    LogSetup.configure(
+        new LoggingConfig("json", "INFO", file.toString(), 1L << 20, 2, false, 1024), false);
 
     LoggerFactory.getLogger("test").info("to the file too");
 
@@ -62,7 +63,7 @@ class LogSetupTest {
   @Test
   void textFormatCarriesTheRequestId() {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("text", "DEBUG", "", 100L << 20, 7), false);
+    LogSetup.configure(new LoggingConfig("text", "DEBUG", "", 100L << 20, 7, false, 1024), false);
 
     MDC.put("request_id", "req-2");
     try {

@@ -2,10 +2,10 @@ package dev.argus.transport.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.argus.observe.LogContext;
 import dev.argus.observe.Metrics;
 import dev.argus.observe.Tracing;
 import dev.argus.service.Classification;
-import dev.argus.service.InferenceService;
 import dev.argus.service.PhaseTimings;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -38,16 +38,18 @@ final class EdgeFilter implements Filter {
   static final String ROUTE = "argus.route";
   static final String ERROR_TYPE = "argus.error_type";
   static final String ERROR_MESSAGE = "argus.error_message";
+  static final String ERROR = "argus.error";
   static final String REQUEST_BYTES = "argus.request_bytes";
   static final String RESPONSE_BYTES = "argus.response_bytes";
   static final String CLASSIFICATION = "argus.classification";
-  static final String UNMATCHED = "unmatched";
-  static final String MDC_REQUEST_ID = "request_id";
-  private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
 
-  static final String MDC_TRACE_ID = "trace_id";
-  static final String MDC_SPAN_ID = "span_id";
-  static final String MDC_TRACE_FLAGS = "trace_flags";
+  /** Present when payloads are logged: the most bytes of a body the canonical line may show. */
+  static final String PAYLOAD_LIMIT = "argus.payload_limit";
+
+  static final String REQUEST_PAYLOAD = "argus.request_payload";
+  static final String RESPONSE_PAYLOAD = "argus.response_payload";
+  static final String UNMATCHED = "unmatched";
+  private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
 
   private static final TextMapGetter<RoutingRequest> HEADERS =
       new TextMapGetter<>() {
@@ -67,8 +69,10 @@ final class EdgeFilter implements Filter {
   private final Metrics metrics;
   private final Tracing tracing;
   private final Tracer tracer;
+  private final int payloadLimit;
 
-  EdgeFilter(Metrics metrics, Tracing tracing) {
+  EdgeFilter(Metrics metrics, Tracing tracing, int payloadLimit) {
+    this.payloadLimit = payloadLimit;
     this.metrics = metrics;
     this.tracing = tracing;
     this.tracer = tracing.tracer();
@@ -81,8 +85,11 @@ final class EdgeFilter implements Filter {
         RequestIds.accept(req.headers().first(HeaderNames.create(RequestIds.HEADER)))
             .orElseGet(RequestIds::generate);
     req.context().register(REQUEST_ID, id);
+    if (payloadLimit >= 0) {
+      req.context().register(PAYLOAD_LIMIT, payloadLimit);
+    }
     res.header(RequestIds.HEADER, id);
-    MDC.put(MDC_REQUEST_ID, id);
+    MDC.put(LogContext.REQUEST_ID, id);
     String method = req.prologue().method().text();
     // The client's trace continues here; the server span is current for the whole request, so
     // logs, child work and metric exemplars all see it.
@@ -99,9 +106,9 @@ final class EdgeFilter implements Filter {
     try (Scope ignored = span.makeCurrent()) {
       SpanContext sc = span.getSpanContext();
       if (tracing.enabled() && sc.isValid()) {
-        MDC.put(MDC_TRACE_ID, sc.getTraceId());
-        MDC.put(MDC_SPAN_ID, sc.getSpanId());
-        MDC.put(MDC_TRACE_FLAGS, sc.getTraceFlags().asHex());
+        MDC.put(LogContext.TRACE_ID, sc.getTraceId());
+        MDC.put(LogContext.SPAN_ID, sc.getSpanId());
+        MDC.put(LogContext.TRACE_FLAGS, sc.getTraceFlags().asHex());
         tracing
             .propagator()
             .inject(Context.current(), res, (r, k, v) -> r.header(HeaderNames.create(k), v));
@@ -109,9 +116,9 @@ final class EdgeFilter implements Filter {
       handle(chain, req, res, start, span);
     } finally {
       span.end();
-      MDC.remove(MDC_TRACE_ID);
-      MDC.remove(MDC_SPAN_ID);
-      MDC.remove(MDC_TRACE_FLAGS);
+      MDC.remove(LogContext.TRACE_ID);
+      MDC.remove(LogContext.SPAN_ID);
+      MDC.remove(LogContext.TRACE_FLAGS);
     }
   }
 
@@ -146,17 +153,22 @@ final class EdgeFilter implements Filter {
             span.setAttribute("argus.prediction", c.top().label());
             span.setAttribute("argus.confidence", c.top().confidence());
             span.setAttribute("argus.batch_size", c.batchSize());
+            span.setAttribute("argus.input_shape", c.inputShape());
+            span.setAttribute("argus.output_shape", c.outputShape());
           });
+      Optional<Throwable> error = req.context().get(ERROR, Throwable.class);
+      error.ifPresent(span::recordException);
       if (res.status().code() >= 500) {
+        // 4xx is the client's doing: recorded, but the server span's status stays unset.
         span.setStatus(
             StatusCode.ERROR,
             req.context().get(ERROR_MESSAGE, String.class).orElse("server error"));
       }
       errorType.ifPresent(t -> span.setAttribute("error.type", t));
       logRequest(req, res, route, nanos, bytesIn, errorType);
-      MDC.remove(MDC_REQUEST_ID);
-      MDC.remove(InferenceService.MDC_MODEL);
-      MDC.remove(InferenceService.MDC_MODEL_VERSION);
+      MDC.remove(LogContext.REQUEST_ID);
+      MDC.remove(LogContext.MODEL);
+      MDC.remove(LogContext.MODEL_VERSION);
     }
   }
 
@@ -178,6 +190,12 @@ final class EdgeFilter implements Filter {
     fields.add(kv("bytes_out", req.context().get(RESPONSE_BYTES, Long.class).orElse(0L)));
     fields.add(kv("client_address", clientAddress(req)));
     req.context()
+        .get(REQUEST_PAYLOAD, String.class)
+        .ifPresent(p -> fields.add(kv("request_payload", p)));
+    req.context()
+        .get(RESPONSE_PAYLOAD, String.class)
+        .ifPresent(p -> fields.add(kv("response_payload", p)));
+    req.context()
         .get(CLASSIFICATION, Classification.class)
         .ifPresent(c -> {
           PhaseTimings t = c.timings();
@@ -198,6 +216,8 @@ final class EdgeFilter implements Filter {
       fields.add(kv("error", req.context().get(ERROR_MESSAGE, String.class).orElse("")));
       String format = "request_failed" + " {}".repeat(fields.size());
       if (status >= 500) {
+        // Only a server failure earns a stack trace (a trailing Throwable is logged as one).
+        req.context().get(ERROR, Throwable.class).ifPresent(fields::add);
         log.warn(format, fields.toArray());
       } else {
         log.info(format, fields.toArray());

@@ -59,6 +59,8 @@ public final class HttpServer {
         new PredictHandler(
             service, config.limits().maxRequestBytes(), config.server().requestTimeout());
     StatsHandler stats = new StatsHandler(service);
+    AdminGuard admin = new AdminGuard(config.admin().resolveToken());
+    AdminHandlers adminHandlers = new AdminHandlers();
     ProbeHandlers probes = new ProbeHandlers(health);
     List<Endpoint> all = new ArrayList<>();
     this.separateMetrics = metricsEnabled && config.metrics().port() >= 0;
@@ -96,6 +98,16 @@ public final class HttpServer {
                 "/v2/models/{model}/stats",
                 "Triton-style statistics of a model: counts, cumulative times, batch sizes",
                 stats::handle),
+            new Endpoint(
+                Method.GET,
+                "/admin/logging",
+                "Log levels now (admin token)",
+                admin.guard(adminHandlers::logging)),
+            new Endpoint(
+                Method.PUT,
+                "/admin/logging",
+                "Change a log level at run time (admin token)",
+                admin.guard(adminHandlers::setLogging)),
             new Endpoint(
                 Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi)));
     this.endpoints = List.copyOf(all);
@@ -138,7 +150,7 @@ public final class HttpServer {
 
   /** The metrics listener: {@code GET /metrics} and nothing else. */
   private void metricsRouting(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics, tracing));
+    routing.addFilter(new EdgeFilter(metrics, tracing, payloadLimit()));
     MetricsHandler handler = new MetricsHandler(metrics.registry());
     routing.get(
         "/metrics",
@@ -151,6 +163,11 @@ public final class HttpServer {
     });
     routing.error(ArgusException.class, Responses::error);
     routing.error(Exception.class, Responses::unexpected);
+  }
+
+  /** Bytes of each body the canonical line shows, or -1 when payloads are not logged. */
+  private int payloadLimit() {
+    return config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
   }
 
   /** The bound port (useful when configured as 0). */
@@ -173,7 +190,7 @@ public final class HttpServer {
   }
 
   void routing(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics, tracing));
+    routing.addFilter(new EdgeFilter(metrics, tracing, payloadLimit()));
     Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
     for (Endpoint e : endpoints) {
       routing.route(

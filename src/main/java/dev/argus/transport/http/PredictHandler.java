@@ -94,6 +94,7 @@ final class PredictHandler {
               throw new ArgusException.UnsupportedMediaType(
                   contentType.isEmpty() ? "(none)" : contentType, ACCEPTED);
         };
+    Payloads.requestImage(req, input.image(), input.topK());
     Classification result =
         service.classify(model, input.image(), input.topK(), timeout(req, maxTimeout));
     req.context().register(EdgeFilter.CLASSIFICATION, result);

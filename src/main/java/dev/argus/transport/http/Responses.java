@@ -24,6 +24,7 @@ final class Responses {
     res.header(RequestIds.HEADER, requestId(req));
     byte[] bytes = Json.bytes(body);
     req.context().register(EdgeFilter.RESPONSE_BYTES, (long) bytes.length);
+    Payloads.response(req, bytes);
     res.send(bytes);
   }
 
@@ -35,6 +36,8 @@ final class Responses {
   static int status(ArgusException e) {
     return switch (e) {
       case ArgusException.InvalidInput x -> 400;
+      case ArgusException.Unauthorized x -> 401;
+      case ArgusException.Forbidden x -> 403;
       case ArgusException.NotFound x -> 404;
       case ArgusException.MethodNotAllowed x -> 405;
       case ArgusException.PayloadTooLarge x -> 413;
@@ -57,29 +60,34 @@ final class Responses {
 
   static void error(ServerRequest req, ServerResponse res, ArgusException e) {
     int status = status(e);
-    if (status >= 500 && !(e instanceof ArgusException.ModelNotReady)) {
-      log.warn("request failed with {}: {}", status, e.getMessage(), e.getCause());
-    } else {
-      log.debug("request refused with {}: {}", status, e.getMessage());
-    }
+    // The edge filter's request_failed line reports it, with the stack trace for a 5xx.
+    log.debug("request answered {}: {}", status, e.getMessage());
     switch (e) {
       case ArgusException.QueueFull q ->
           res.header(
               HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
       case ArgusException.MethodNotAllowed m -> res.header(HeaderNames.ALLOW, m.allowed());
       case ArgusException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
+      case ArgusException.Unauthorized u ->
+          res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"argus-admin\"");
       default -> {}
     }
     req.context().register(EdgeFilter.ERROR_TYPE, e.errorType());
     req.context().register(EdgeFilter.ERROR_MESSAGE, e.getMessage());
+    req.context().register(EdgeFilter.ERROR, e);
     json(req, res, status, errorBody(e.getMessage(), e.errorType(), requestId(req)));
   }
 
   /** A failure nobody anticipated: logged with its stack, answered without internals. */
   static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
-    log.error("unexpected failure handling {} {}", req.prologue().method(), req.path().path(), t);
+    log.error(
+        "unexpected failure handling {} {}: {}",
+        req.prologue().method(),
+        req.path().path(),
+        t.toString());
     req.context().register(EdgeFilter.ERROR_TYPE, "internal");
     req.context().register(EdgeFilter.ERROR_MESSAGE, String.valueOf(t));
+    req.context().register(EdgeFilter.ERROR, t);
     json(
         req,
         res,

@@ -1,0 +1,64 @@
+package dev.argus.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argus.observe.LogSetup;
+import dev.argus.service.ArgusException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The admin endpoints; {@link AdminGuard} stands in front of each. */
+final class AdminHandlers {
+  private static final Logger log = LoggerFactory.getLogger(AdminHandlers.class);
+  private static final long MAX_BODY = 4096;
+  private static final String ROOT = org.slf4j.Logger.ROOT_LOGGER_NAME;
+
+  /** {@code GET /admin/logging}: the effective levels of the root and Argus loggers. */
+  void logging(ServerRequest req, ServerResponse res) {
+    ObjectNode body = Json.object();
+    body.put("level", LogSetup.level(ROOT));
+    body.putObject("loggers")
+        .put("dev.argus", LogSetup.level("dev.argus"))
+        .put("dev.argus.access", LogSetup.level("dev.argus.access"));
+    body.put("request_id", Responses.requestId(req));
+    Responses.json(req, res, 200, body);
+  }
+
+  /**
+   * {@code PUT /admin/logging} with {@code {"level": "DEBUG"}} and optionally {@code "logger":
+   * "dev.argus.batching"} (default: the root): changes the level until restart.
+   */
+  void setLogging(ServerRequest req, ServerResponse res) {
+    byte[] raw = Bodies.read(req, MAX_BODY);
+    Payloads.requestText(req, raw);
+    JsonNode json = Json.parse(raw);
+    JsonNode level = json.get("level");
+    if (!json.isObject() || level == null || !level.isTextual()) {
+      throw new ArgusException.InvalidInput(
+          "body: expected {\"level\": \"DEBUG\"} with one of " + LogSetup.LEVELS);
+    }
+    JsonNode loggerNode = json.get("logger");
+    String logger = loggerNode == null || loggerNode.isNull() ? ROOT : loggerNode.asText().trim();
+    if (logger.isEmpty() || logger.length() > 200 || !logger.matches("[A-Za-z0-9_.$]+")) {
+      throw new ArgusException.InvalidInput(
+          "logger: '" + logger + "' (expected: a logger name such as dev.argus.batching)");
+    }
+    String wanted = level.asText().trim().toUpperCase(Locale.ROOT);
+    String before;
+    try {
+      before = LogSetup.setLevel(logger, wanted);
+    } catch (IllegalArgumentException e) {
+      throw new ArgusException.InvalidInput(e.getMessage(), e);
+    }
+    log.warn("log level of {} changed from {} to {} by an admin request", logger, before, wanted);
+    ObjectNode body = Json.object();
+    body.put("logger", logger);
+    body.put("level", wanted);
+    body.put("previous_level", before);
+    body.put("request_id", Responses.requestId(req));
+    Responses.json(req, res, 200, body);
+  }
+}

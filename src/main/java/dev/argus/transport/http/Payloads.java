@@ -1,0 +1,67 @@
+package dev.argus.transport.http;
+
+import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * What {@code logging.log_payloads} puts in the canonical line: bodies as text cut at {@code
+ * logging.payload_max_bytes}, and images never as bytes, only their size and SHA-256 (enough to
+ * find the same image again, useless to leak it).
+ */
+final class Payloads {
+  private Payloads() {}
+
+  private static Optional<Integer> limit(ServerRequest req) {
+    return req.context().get(EdgeFilter.PAYLOAD_LIMIT, Integer.class);
+  }
+
+  /** Records a request body that holds no image. */
+  static void requestText(ServerRequest req, byte[] body) {
+    limit(req).ifPresent(max -> req.context().register(EdgeFilter.REQUEST_PAYLOAD, cut(body, max)));
+  }
+
+  /** Records an image request: the image as size and hash, plus the other fields. */
+  static void requestImage(ServerRequest req, byte[] image, int topK) {
+    if (limit(req).isPresent()) {
+      req.context()
+          .register(
+              EdgeFilter.REQUEST_PAYLOAD,
+              "{\"image\":" + describeImage(image) + ",\"top_k\":" + topK + "}");
+    }
+  }
+
+  /** Records a response body. */
+  static void response(ServerRequest req, byte[] body) {
+    limit(req)
+        .ifPresent(max -> req.context().register(EdgeFilter.RESPONSE_PAYLOAD, cut(body, max)));
+  }
+
+  /** {@code {"bytes": N, "sha256": "..."}}. */
+  static String describeImage(byte[] image) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(image);
+      return "{\"bytes\":"
+          + image.length
+          + ",\"sha256\":\""
+          + HexFormat.of().formatHex(digest)
+          + "\"}";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** The body as UTF-8 text, at most {@code max} bytes of it, marked when cut. */
+  static String cut(byte[] body, int max) {
+    if (body.length <= max) {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+    return new String(body, 0, max, StandardCharsets.UTF_8)
+        + "...("
+        + (body.length - max)
+        + " more bytes)";
+  }
+}

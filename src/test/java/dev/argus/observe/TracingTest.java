@@ -1,0 +1,81 @@
+package dev.argus.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.argus.config.TracingConfig;
+import dev.argus.testing.OtlpReceiver;
+import io.opentelemetry.api.trace.Span;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TracingTest {
+  private static TracingConfig config(String endpoint) {
+    return new TracingConfig(
+        true,
+        "argus",
+        "",
+        endpoint,
+        "http/protobuf",
+        "parentbased_always_on",
+        1.0,
+        Duration.ofMillis(200));
+  }
+
+  @Test
+  void offIsTheDelegateItselfAndCountsNothing() {
+    Tracing off = Tracing.disabled();
+    InferenceObserver metrics = new InferenceObserver() {};
+
+    assertThat(off.observer(metrics)).isSameAs(metrics);
+    assertThat(off.droppedSpans(Tracing.QUEUE_FULL)).isZero();
+    assertThat(off.tracer().spanBuilder("x").startSpan().getSpanContext().isValid()).isFalse();
+    off.phase("decode", 0, 1, null); // no SDK: nothing to record, nothing thrown
+    off.close();
+  }
+
+  @Test
+  void spansThatDoNotFitTheExportQueueAreCountedAsQueueFull() throws Exception {
+    System.setProperty("otel.bsp.max.queue.size", "4");
+    System.setProperty("otel.bsp.max.export.batch.size", "2");
+    try (OtlpReceiver hole = OtlpReceiver.blackHole();
+        Tracing tracing = Tracing.create(config(hole.endpoint()), "test")) {
+      for (int i = 0; i < 200; i++) {
+        tracing.tracer().spanBuilder("s" + i).startSpan().end();
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(tracing.droppedSpans(Tracing.QUEUE_FULL)).isPositive());
+    } finally {
+      System.clearProperty("otel.bsp.max.queue.size");
+      System.clearProperty("otel.bsp.max.export.batch.size");
+    }
+  }
+
+  @Test
+  void batchScopeLinksTheBatchAndItsRequestsBothWays() throws Exception {
+    try (OtlpReceiver hole = OtlpReceiver.blackHole();
+        Tracing tracing = Tracing.create(config(hole.endpoint()), "test")) {
+      InferenceObserver observer = tracing.observer(InferenceObserver.NONE);
+      Span request = tracing.tracer().spanBuilder("request").startSpan();
+      Object context;
+      try (var ignored = request.makeCurrent()) {
+        context = observer.requestContext();
+      }
+
+      InferenceObserver.BatchScope scope =
+          observer.batchStarted("m", "1", List.of(context, context));
+      String batchTrace = org.slf4j.MDC.get(LogContext.TRACE_ID);
+      scope.end(new IllegalStateException("runtime failed"));
+
+      assertThat(batchTrace).isNotNull().isNotEqualTo(request.getSpanContext().getTraceId());
+      assertThat(org.slf4j.MDC.get(LogContext.TRACE_ID)).isNull();
+      assertThat(((io.opentelemetry.sdk.trace.ReadableSpan) request).toSpanData().getLinks())
+          .extracting(l -> l.getSpanContext().getTraceId())
+          .containsOnly(batchTrace);
+      request.end();
+    }
+  }
+}
