@@ -34,7 +34,7 @@ class OpenApiIT extends BundledServerTest {
   void everyDocumentedOperationIsRoutedByTheServer() throws Exception {
     for (String operation : documentedOperations()) {
       String[] parts = operation.split(" ", 2);
-      String path = parts[1].replace("{model}", "image-triage");
+      String path = parts[1].replace("{model}", "image-triage").replace("{version}", "1");
       HttpResponse<String> response =
           server.send(
               HttpRequest.newBuilder(server.uri(path))

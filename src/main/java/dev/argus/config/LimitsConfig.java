@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 public record LimitsConfig(
     @JsonDeserialize(using = YamlBinder.ByteSizeDeserializer.class) long maxRequestBytes,
     long maxImagePixels,
-    int maxConcurrentPredictions) {
+    int maxConcurrentPredictions,
+    long maxTensorElements) {
   public LimitsConfig {
     Check.that(
         maxConcurrentPredictions >= 1,
@@ -15,5 +16,6 @@ public record LimitsConfig(
         ">= 1");
     Check.that(maxRequestBytes > 0, "max_request_bytes", maxRequestBytes, "> 0");
     Check.that(maxImagePixels > 0, "max_image_pixels", maxImagePixels, "> 0");
+    Check.that(maxTensorElements > 0, "max_tensor_elements", maxTensorElements, "> 0");
   }
 }

@@ -65,6 +65,11 @@ public final class HealthService {
           new Check("models", false, "no models in repository " + registry.repository().root()));
     }
     for (ModelRegistry.Status s : models) {
+      if (s.state() == ModelRegistry.State.UNLOADED) {
+        // Unloaded on purpose (repository API): not served, but no reason to leave the rotation.
+        checks.add(new Check("model " + s.name(), true, "unloaded, not served"));
+        continue;
+      }
       boolean ok = s.state() == ModelRegistry.State.READY;
       checks.add(
           new Check(

@@ -301,6 +301,7 @@ public final class Metrics implements InferenceObserver {
       long inputBytes,
       String topClass,
       double topConfidence) {
+    // topClass is null for tensor models: they have no class to count.
     inferenceRequests.labelValues(model, version, "success").inc();
     inferenceDuration
         .labelValues(model, version)
@@ -311,8 +312,10 @@ public final class Metrics implements InferenceObserver {
     phaseDuration.labelValues(model, version, "compute").observe(compute / 1e9);
     phaseDuration.labelValues(model, version, "postprocess").observe(postprocess / 1e9);
     inputSize.labelValues(model, version).observe(inputBytes);
-    predictions.labelValues(model, version, boundedClass(model, topClass)).inc();
-    confidence.labelValues(model, version).observe(topConfidence);
+    if (topClass != null) {
+      predictions.labelValues(model, version, boundedClass(model, topClass)).inc();
+      confidence.labelValues(model, version).observe(topConfidence);
+    }
   }
 
   /** A failed request for a known model; {@code outcome} is one of the documented outcomes. */

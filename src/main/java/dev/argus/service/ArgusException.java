@@ -77,6 +77,31 @@ public abstract sealed class ArgusException extends RuntimeException {
       return new NotFound("Request for unknown model: '" + name + "' is not found", true);
     }
 
+    /** A model that was unloaded through the repository API. */
+    public static NotFound unloaded(String name) {
+      return new NotFound(
+          "Request for unknown model: '"
+              + name
+              + "' is unloaded (load it with POST"
+              + " /v2/repository/models/"
+              + name
+              + "/load)",
+          true);
+    }
+
+    /** A version other than the one served. */
+    public static NotFound version(String name, String asked, String served) {
+      return new NotFound(
+          "Request for unknown model: '"
+              + name
+              + "' version "
+              + asked
+              + " is not found (serving version "
+              + served
+              + ")",
+          true);
+    }
+
     public static NotFound route(String method, String path) {
       return new NotFound("no endpoint " + method + " " + path, false);
     }

@@ -16,11 +16,13 @@ import dev.argus.model.TensorSpec;
 import dev.argus.observe.LogContext;
 import dev.argus.observe.Metrics;
 import dev.argus.observe.Tracing;
+import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,14 +137,111 @@ public final class InferenceService {
 
   /** Every model in the repository and where it is in its life. */
   public List<ModelState> models() {
-    return registry.statuses().stream()
-        .map(s ->
-            new ModelState(
-                s.name(),
-                s.version(),
-                s.state().name().toLowerCase(java.util.Locale.ROOT),
-                s.reason()))
-        .toList();
+    return registry.statuses().stream().map(InferenceService::state).toList();
+  }
+
+  /** A model input or output as the model declares it; {@code -1} marks a dynamic dimension. */
+  public record TensorInfo(String name, DataType type, Shape shape) {}
+
+  /** What the protocol's model metadata shows. */
+  public record ModelInfo(
+      String name,
+      String version,
+      List<TensorInfo> inputs,
+      List<TensorInfo> outputs,
+      boolean acceptsImages) {}
+
+  /**
+   * The metadata of a ready model, from its ONNX Runtime session.
+   *
+   * @param version the version asked for, or null
+   */
+  public ModelInfo modelInfo(String name, String version) {
+    LoadedModel model = readyModel(name);
+    if (version != null && !version.equals(model.version())) {
+      throw ArgusException.NotFound.version(model.name(), version, model.version());
+    }
+    var meta = model.model().metadata();
+    return new ModelInfo(
+        model.name(),
+        model.version(),
+        meta.inputs().stream().map(t -> new TensorInfo(t.name(), t.type(), t.shape())).toList(),
+        meta.outputs().stream().map(t -> new TensorInfo(t.name(), t.type(), t.shape())).toList(),
+        model.settings().isImageClassifier());
+  }
+
+  /** Whether a model (and, when given, that version) is ready to serve; false when unknown. */
+  public boolean isReady(String name, String version) {
+    return ModelRepository.isValidName(name)
+        && registry
+            .ready(name)
+            .filter(m -> version == null || version.equals(m.version()))
+            .isPresent();
+  }
+
+  /**
+   * Every model in the repository folder, loaded or not: what the protocol's repository index
+   * lists. Folders added since start appear with the state {@code unknown}.
+   */
+  public List<ModelState> repositoryIndex() {
+    List<ModelState> known = new ArrayList<>(models());
+    for (String name : registry.repository().modelNames()) {
+      if (known.stream().noneMatch(m -> m.name().equals(name))) {
+        known.add(new ModelState(name, "", "unknown", "not loaded"));
+      }
+    }
+    known.sort(java.util.Comparator.comparing(ModelState::name));
+    return known;
+  }
+
+  /**
+   * Loads (or reloads) a model from the repository folder and waits for the outcome, at most {@code
+   * timeout}.
+   *
+   * @throws ArgusException.NotFound when the folder has no such model
+   * @throws ArgusException.ModelNotReady when loading failed or is still running at the timeout
+   */
+  public ModelState load(String name, Duration timeout) {
+    if (!ModelRepository.isValidName(name) || !registry.repository().modelNames().contains(name)) {
+      throw ArgusException.NotFound.model(name);
+    }
+    ModelRegistry.Status status;
+    try {
+      status = registry.load(name).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ArgusException.ModelNotReady(
+          name,
+          "still loading after " + timeout.toSeconds() + " s; watch /v2/models/" + name + "/ready");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArgusException.ShuttingDown();
+    } catch (ExecutionException e) {
+      throw new ArgusException.ModelNotReady(name, String.valueOf(e.getCause()));
+    }
+    if (status.state() != ModelRegistry.State.READY) {
+      throw new ArgusException.ModelNotReady(name, status.reason());
+    }
+    return state(status);
+  }
+
+  /**
+   * Stops serving a model: its queue drains, its session closes, and requests for it get 404.
+   *
+   * @throws ArgusException.NotFound when no such model is known
+   */
+  public ModelState unload(String name) {
+    if (!ModelRepository.isValidName(name)) {
+      throw ArgusException.NotFound.model(name);
+    }
+    return registry
+        .unload(name)
+        .map(InferenceService::state)
+        .orElseThrow(() -> ArgusException.NotFound.model(name));
+  }
+
+  private static ModelState state(ModelRegistry.Status s) {
+    return new ModelState(
+        s.name(), s.version(), s.state().name().toLowerCase(java.util.Locale.ROOT), s.reason());
   }
 
   /**
@@ -181,6 +280,9 @@ public final class InferenceService {
     }
     ModelRegistry.Status status =
         registry.status(name).orElseThrow(() -> ArgusException.NotFound.model(name));
+    if (status.state() == ModelRegistry.State.UNLOADED) {
+      throw ArgusException.NotFound.unloaded(name);
+    }
     return registry
         .ready(name)
         .orElseThrow(() -> new ArgusException.ModelNotReady(name, status.reason()));
@@ -214,24 +316,182 @@ public final class InferenceService {
     }
     try {
       Classification c = classifyWith(model, image, k, deadline, timeout);
-      PhaseTimings t = c.timings();
-      Classification.Prediction top = c.top();
-      metrics.inferenceSucceeded(
-          model.name(),
-          model.version(),
-          t.decodeNanos(),
-          t.preprocessNanos(),
-          t.queueNanos(),
-          t.computeNanos(),
-          t.postprocessNanos(),
-          image.length,
-          top.label(),
-          top.confidence());
+      recordSuccess(model, c.timings(), image.length, c.top().label(), c.top().confidence());
       return c;
     } catch (ArgusException e) {
       metrics.inferenceFailed(model.name(), model.version(), outcome(e));
       throw e;
     }
+  }
+
+  /** What a protocol inference returns: the requested outputs of the model that ran. */
+  public record InferResult(
+      String model,
+      String version,
+      Map<String, Tensor> outputs,
+      int batchSize,
+      PhaseTimings timings) {}
+
+  /** Outputs an image classifier returns when it is sent encoded images as a BYTES input. */
+  public static final List<String> IMAGE_OUTPUTS = List.of("label", "confidence", "class_id");
+
+  /**
+   * Runs a tensor request (the Open Inference Protocol) through the model's batcher.
+   *
+   * @param version the version asked for, or null for the one served
+   * @param outputs the outputs wanted, in order; empty for all
+   * @param receivedNanos when the request's body started to be decoded ({@link System#nanoTime})
+   * @param inputBytes the size of the request body, for the metrics
+   * @throws ArgusException.InvalidInput when the inputs do not fit the model's metadata
+   */
+  public InferResult infer(
+      String modelName,
+      String version,
+      Map<String, Tensor> inputs,
+      List<String> outputs,
+      long receivedNanos,
+      long inputBytes,
+      Duration timeout) {
+    long decoded = System.nanoTime();
+    long deadline = batchers.ticker().nanoTime() + timeout.toNanos();
+    LoadedModel model = readyModel(modelName);
+    if (version != null && !version.equals(model.version())) {
+      throw ArgusException.NotFound.version(model.name(), version, model.version());
+    }
+    MDC.put(LogContext.MODEL, model.name());
+    MDC.put(LogContext.MODEL_VERSION, model.version());
+    tracing.phase("decode", receivedNanos, decoded, null);
+    try {
+      InferResult result =
+          isImageRequest(model, inputs)
+              ? inferImages(model, inputs, outputs, deadline, timeout, decoded - receivedNanos)
+              : inferTensors(model, inputs, outputs, deadline, timeout, decoded - receivedNanos);
+      recordSuccess(model, result.timings(), inputBytes, null, 0);
+      return result;
+    } catch (ArgusException e) {
+      metrics.inferenceFailed(model.name(), model.version(), outcome(e));
+      throw e;
+    }
+  }
+
+  private static boolean isImageRequest(LoadedModel model, Map<String, Tensor> inputs) {
+    return model.settings().isImageClassifier()
+        && inputs.size() == 1
+        && inputs.values().iterator().next().type() == DataType.BYTES;
+  }
+
+  private InferResult inferTensors(
+      LoadedModel model,
+      Map<String, Tensor> inputs,
+      List<String> outputs,
+      long deadline,
+      Duration timeout,
+      long decodeNanos) {
+    long t0 = System.nanoTime();
+    TensorValidation.check(model, inputs, outputs);
+    long t1 = System.nanoTime();
+    tracing.phase("preprocess", t0, t1, null);
+    BatchResult result;
+    try {
+      result = run(model, inputs, deadline, timeout);
+    } catch (ArgusException e) {
+      tracing.phase("queue", t1, System.nanoTime(), e);
+      throw e;
+    }
+    long t2 = System.nanoTime();
+    tracing.phase("queue", t1, t1 + result.queueNanos(), null);
+    Map<String, Tensor> selected = new LinkedHashMap<>();
+    if (outputs.isEmpty()) {
+      selected.putAll(result.outputs());
+    } else {
+      for (String name : outputs) {
+        selected.put(name, result.outputs().get(name));
+      }
+    }
+    long t3 = System.nanoTime();
+    tracing.phase("postprocess", t2, t3, null);
+    return new InferResult(
+        model.name(),
+        model.version(),
+        selected,
+        result.batchSize(),
+        new PhaseTimings(
+            decodeNanos, t1 - t0, result.queueNanos(), result.computeNanos(), t3 - t2));
+  }
+
+  /** Each element of the BYTES input is an encoded image, classified as {@code /predict} would. */
+  private InferResult inferImages(
+      LoadedModel model,
+      Map<String, Tensor> inputs,
+      List<String> outputs,
+      long deadline,
+      Duration timeout,
+      long decodeNanos) {
+    for (String name : outputs) {
+      if (!IMAGE_OUTPUTS.contains(name)) {
+        throw new ArgusException.InvalidInput(
+            "output '"
+                + name
+                + "': model '"
+                + model.name()
+                + "' answers encoded images with the outputs "
+                + IMAGE_OUTPUTS);
+      }
+    }
+    byte[][] images = (byte[][]) inputs.values().iterator().next().data();
+    if (images.length == 0) {
+      throw new ArgusException.InvalidInput("the BYTES input holds no image");
+    }
+    byte[][] labels = new byte[images.length][];
+    float[] confidences = new float[images.length];
+    long[] classIds = new long[images.length];
+    long preprocess = 0;
+    long queue = 0;
+    long compute = 0;
+    long postprocess = 0;
+    int batchSize = 0;
+    for (int i = 0; i < images.length; i++) {
+      Classification c = classifyWith(model, images[i], 1, deadline, timeout);
+      labels[i] = c.top().label().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      confidences[i] = (float) c.top().confidence();
+      classIds[i] = c.top().classId();
+      decodeNanos += c.timings().decodeNanos();
+      preprocess += c.timings().preprocessNanos();
+      queue += c.timings().queueNanos();
+      compute += c.timings().computeNanos();
+      postprocess += c.timings().postprocessNanos();
+      batchSize = Math.max(batchSize, c.batchSize());
+    }
+    Shape rows = Shape.of(images.length);
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    all.put("label", Tensor.of(DataType.BYTES, rows, labels));
+    all.put("confidence", Tensor.of(DataType.FP32, rows, confidences));
+    all.put("class_id", Tensor.of(DataType.INT64, rows, classIds));
+    Map<String, Tensor> selected = new LinkedHashMap<>();
+    for (String name : outputs.isEmpty() ? IMAGE_OUTPUTS : outputs) {
+      selected.put(name, all.get(name));
+    }
+    return new InferResult(
+        model.name(),
+        model.version(),
+        selected,
+        batchSize,
+        new PhaseTimings(decodeNanos, preprocess, queue, compute, postprocess));
+  }
+
+  private void recordSuccess(
+      LoadedModel model, PhaseTimings t, long inputBytes, String label, double confidence) {
+    metrics.inferenceSucceeded(
+        model.name(),
+        model.version(),
+        t.decodeNanos(),
+        t.preprocessNanos(),
+        t.queueNanos(),
+        t.computeNanos(),
+        t.postprocessNanos(),
+        inputBytes,
+        label,
+        confidence);
   }
 
   /** The {@code outcome} label of a failed request. */

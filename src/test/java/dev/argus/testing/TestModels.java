@@ -89,6 +89,17 @@ public final class TestModels {
   }
 
   /** Extracts a classpath resource (from a test dependency's jar) to a file. */
+  /**
+   * Adds all-MiniLM-L6-v2 (quantised) from the langchain4j artifact as the tensor model {@code
+   * minilm}: int64 {@code input_ids}, {@code attention_mask}, {@code token_type_ids} [N, S] ->
+   * float {@code last_hidden_state} [N, S, 384].
+   */
+  public static void addMiniLm(Path repo) {
+    Path dir = repo.resolve("minilm");
+    extractResource("all-minilm-l6-v2-q.onnx", dir.resolve("1/model.onnx"));
+    write(dir.resolve("model.yaml"), "kind: tensor\n");
+  }
+
   public static void extractResource(String resource, Path target) {
     try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

@@ -78,6 +78,19 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Sends a request and keeps the answer's bytes (binary protocol responses). */
+  public HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+    try {
+      return client.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code POST path} with a multipart body whose field {@code file} holds {@code content}. */
   public HttpResponse<String> postMultipart(String path, byte[] content) {
     String boundary = "argus-test-boundary";

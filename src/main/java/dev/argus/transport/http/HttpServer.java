@@ -61,6 +61,14 @@ public final class HttpServer {
     StatsHandler stats = new StatsHandler(service);
     AdminGuard admin = new AdminGuard(config.admin().resolveToken());
     AdminHandlers adminHandlers = new AdminHandlers();
+    OipHandlers oip =
+        new OipHandlers(
+            service,
+            health,
+            info,
+            config.limits().maxRequestBytes(),
+            config.limits().maxTensorElements(),
+            config.server().requestTimeout());
     ProbeHandlers probes = new ProbeHandlers(health);
     List<Endpoint> all = new ArrayList<>();
     this.separateMetrics = metricsEnabled && config.metrics().port() >= 0;
@@ -93,6 +101,54 @@ public final class HttpServer {
                 "/predict/{model}",
                 "Classify an image with a named model",
                 predict::predictNamed),
+            new Endpoint(
+                Method.GET, "/v2", "Server metadata (Open Inference Protocol)", oip::server),
+            new Endpoint(
+                Method.GET, "/v2/health/live", "Liveness (Open Inference Protocol)", oip::live),
+            new Endpoint(
+                Method.GET, "/v2/health/ready", "Readiness (Open Inference Protocol)", oip::ready),
+            new Endpoint(
+                Method.GET,
+                "/v2/models/{model}",
+                "Model metadata: inputs and outputs with datatypes and shapes",
+                oip::metadata),
+            new Endpoint(
+                Method.GET,
+                "/v2/models/{model}/versions/{version}",
+                "Model metadata of a version",
+                oip::metadata),
+            new Endpoint(
+                Method.GET, "/v2/models/{model}/ready", "Model readiness", oip::modelReady),
+            new Endpoint(
+                Method.GET,
+                "/v2/models/{model}/versions/{version}/ready",
+                "Model readiness of a version",
+                oip::modelReady),
+            new Endpoint(
+                Method.POST,
+                "/v2/models/{model}/infer",
+                "Inference on tensors (JSON or binary tensor extension)",
+                oip::infer),
+            new Endpoint(
+                Method.POST,
+                "/v2/models/{model}/versions/{version}/infer",
+                "Inference on a version",
+                oip::infer),
+            new Endpoint(
+                Method.POST,
+                "/v2/repository/index",
+                "Models in the repository folder and their state",
+                oip::index),
+            new Endpoint(
+                Method.POST,
+                "/v2/repository/models/{model}/load",
+                "Load or reload a model (admin token)",
+                admin.guard(oip::load)),
+            new Endpoint(
+                Method.POST,
+                "/v2/repository/models/{model}/unload",
+                "Unload a model (admin token)",
+                admin.guard(oip::unload)),
             new Endpoint(
                 Method.GET,
                 "/v2/models/{model}/stats",
