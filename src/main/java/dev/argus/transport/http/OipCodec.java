@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.argus.service.ArgusException;
@@ -341,7 +342,7 @@ final class OipCodec {
       Object array, DataType type, int i, JsonParser p, JsonToken t, String what)
       throws IOException {
     switch (type) {
-      case FP32 -> ((float[]) array)[i] = (float) number(p, t, what, type);
+      case FP32 -> ((float[]) array)[i] = float32(p, t, what);
       case FP64 -> ((double[]) array)[i] = number(p, t, what, type);
       case FP16 -> ((short[]) array)[i] = Float.floatToFloat16((float) number(p, t, what, type));
       case BF16 -> ((short[]) array)[i] = toBf16((float) number(p, t, what, type));
@@ -371,13 +372,27 @@ final class OipCodec {
     }
   }
 
+  /*
+   * Numbers are parsed from the parser's own character buffer: getDoubleValue() would first copy
+   * each number into a String (Jackson parses floats lazily), about 100 bytes per element.
+   */
   private static double number(JsonParser p, JsonToken t, String what, DataType type)
       throws IOException {
     if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
       throw new ArgusException.InvalidInput(
           what + " data: '" + p.getText() + "' (expected: numbers for " + type + ")");
     }
-    return p.getDoubleValue();
+    return NumberInput.parseDouble(
+        p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
+  }
+
+  private static float float32(JsonParser p, JsonToken t, String what) throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+      throw new ArgusException.InvalidInput(
+          what + " data: '" + p.getText() + "' (expected: numbers for FP32)");
+    }
+    return NumberInput.parseFloat(
+        p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), true);
   }
 
   private static long integer(JsonParser p, JsonToken t, String what, int i, long min, long max)
