@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.testing.TestModels;
 import dev.argus.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -316,6 +317,55 @@ class OipIT {
   }
 
   @Test
+  void gzipAndDeflateBodiesAreDecodedAndOtherEncodingsRefused() throws Exception {
+    byte[] json = miniLmRequest(false, "gz").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(json);
+    }
+    ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream out =
+        new java.util.zip.DeflaterOutputStream(deflated)) {
+      out.write(json);
+    }
+    for (Map.Entry<String, byte[]> e :
+        Map.of("gzip", gz.toByteArray(), "deflate", deflated.toByteArray()).entrySet()) {
+      HttpResponse<String> r =
+          server.send(
+              HttpRequest.newBuilder(server.uri("/v2/models/minilm/infer"))
+                  .header("Content-Encoding", e.getKey())
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(e.getValue())));
+      assertThat(r.statusCode()).as(e.getKey() + ": " + r.body()).isEqualTo(200);
+      assertThat(TestServer.json(r).path("id").asText()).isEqualTo("gz");
+    }
+    HttpResponse<String> br =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/v2/models/minilm/infer"))
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+    assertThat(br.statusCode()).isEqualTo(400);
+    assertThat(TestServer.json(br).path("error").asText())
+        .contains("Content-Encoding 'br' is not supported");
+    // 20 MB of zeros in 20 KB: decoding stops at limits.max_request_bytes (16 MiB).
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bomb)) {
+      out.write(new byte[20 * 1024 * 1024]);
+    }
+    HttpResponse<String> tooBig =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/v2/models/minilm/infer"))
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb.toByteArray())));
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+    HttpResponse<String> broken =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/v2/models/minilm/infer"))
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+    assertThat(broken.statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void statisticsCountProtocolRequests() {
     assertThat(post("/v2/models/minilm/infer", miniLmRequest(false, "s")).statusCode())
         .isEqualTo(200);
@@ -331,9 +381,5 @@ class OipIT {
       out[i] = (float) array.get(i).asDouble();
     }
     return out;
-  }
-
-  static String base64(byte[] b) {
-    return Base64.getEncoder().encodeToString(b);
   }
 }

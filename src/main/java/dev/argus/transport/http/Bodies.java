@@ -40,6 +40,10 @@ final class Bodies {
       }
       req.context().register(EdgeFilter.REQUEST_BYTES, total);
       return out.toByteArray();
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // A compressed body (RequestDecoding) that does not decode: the client's mistake.
+      throw new ArgusException.InvalidInput(
+          "request body does not match its Content-Encoding: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the request body", e);
     }

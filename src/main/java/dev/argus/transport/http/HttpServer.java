@@ -177,6 +177,7 @@ public final class HttpServer {
             .port(config.server().port())
             .shutdownHook(false)
             .shutdownGracePeriod(config.server().shutdownGrace())
+            .contentEncoding(RequestDecoding.context())
             .directHandlers(d -> {
               for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
                 d.addHandler(type, HttpServer::directResponse);
@@ -331,6 +332,14 @@ public final class HttpServer {
       String message) {
     String id = RequestIds.generate();
     String type = status.code() == 413 ? "payload_too_large" : "bad_request";
+    // Helidon keeps its reasons to itself (they may echo the request); name the one we know.
+    String encoding = request.headers().first(HeaderNames.CONTENT_ENCODING).orElse("");
+    if (status.code() == 400 && !encoding.isEmpty() && !RequestDecoding.decodes(encoding)) {
+      message =
+          "Content-Encoding '"
+              + encoding.replaceAll("[^A-Za-z0-9._-]", "?")
+              + "' is not supported (expected: gzip, deflate or none)";
+    }
     ObjectNode body =
         Responses.errorBody(
             message == null || message.isBlank() ? status.reasonPhrase() : message, type, id);
