@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Registry lifecycle with real ONNX Runtime sessions on the tiny mlp-1024x10 model. */
 class ModelRegistryTest {
-  private static final Path MLP = Path.of("../shared/models/mlp-1024x10/model.onnx");
+  private static final Path MLP = Path.of("bench/models/mlp-1024x10/model.onnx");
 
   @TempDir Path repo;
 
