@@ -192,6 +192,11 @@ public final class ArgusServer implements AutoCloseable {
     return http.metricsPort();
   }
 
+  /** The port of the admin listener, when {@code admin.port} gives it one. */
+  public java.util.OptionalInt adminPort() {
+    return http.adminPort();
+  }
+
   public ModelRegistry registry() {
     return registry;
   }

@@ -47,12 +47,7 @@ class GracefulShutdownIT {
   @Test
   void sigtermLetsRequestsInFlightFinishAndRefusesNewConnections() throws Exception {
     int port = freePort();
-    process = startServer(port);
-    HttpClient client = HttpClient.newHttpClient();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .ignoreExceptions()
-        .until(() -> get(client, port, "/readyz") == 200);
+    HttpClient client = startReady(port);
 
     byte[] body =
         TestServer.multipart(
@@ -99,6 +94,109 @@ class GracefulShutdownIT {
         .contains("readiness is now false", "stopped");
   }
 
+  /** What one client request of the steady load ended as. */
+  private record Outcome(String requestId, long sentAfterNanos, String result) {}
+
+  @Test
+  void sigtermUnderSteadyLoadLosesNoAcceptedRequest() throws Exception {
+    int port = freePort();
+    HttpClient client = startReady(port);
+    byte[] body =
+        TestServer.multipart(
+            BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(1)));
+    List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    long start = System.nanoTime();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 6; c++) {
+      int clientNo = c;
+      clients.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                  String id = "steady-" + clientNo + "-" + i;
+                  long sent = System.nanoTime() - start;
+                  outcomes.add(new Outcome(id, sent, send(port, id, body)));
+                }
+              }));
+    }
+    Thread.sleep(4000);
+    long sigterm = System.nanoTime() - start;
+    process.destroy(); // SIGTERM under load
+    await().atMost(Duration.ofSeconds(20)).until(() -> refusesConnections(port));
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(30_000);
+    }
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    // Every request the server handled (its canonical line is in the log) reached its client
+    // with 200; what failed never reached a handler, and only after the signal.
+    String log = Files.readString(dir.resolve("server.log"));
+    java.util.Set<String> handled = new java.util.HashSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("request_completed.*?\"request_id\":\"(steady-[0-9-]+)\"")
+            .matcher(log);
+    while (m.find()) {
+      handled.add(m.group(1));
+    }
+    List<Outcome> all = List.copyOf(outcomes);
+    assertThat(all.stream().filter(o -> o.result().equals("200")).count())
+        .isGreaterThanOrEqualTo(6);
+    for (Outcome o : all) {
+      if (handled.contains(o.requestId())) {
+        assertThat(o.result()).as(o.requestId() + " was handled").isEqualTo("200");
+      } else if (!o.result().equals("200")) {
+        assertThat(o.sentAfterNanos())
+            .as(o + " failed before SIGTERM")
+            .isGreaterThan(sigterm - 1_000_000_000L);
+        assertThat(o.result()).as(o.toString()).isIn("refused", "no response", "503");
+      }
+    }
+    assertThat(all.stream().filter(o -> o.result().equals("200")))
+        .allMatch(o -> handled.contains(o.requestId()));
+  }
+
+  /** One request on its own connection: "200", "503", "refused" or "no response". */
+  private static String send(int port, String id, byte[] body) {
+    Socket s;
+    try {
+      s = new Socket("127.0.0.1", port);
+    } catch (IOException e) {
+      return "refused";
+    }
+    try (s) {
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          headers(body.length)
+              .replace("Connection: close\r\n", "Connection: close\r\nX-Request-ID: " + id + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      String status =
+          new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+              .lines()
+              .findFirst()
+              .orElse("");
+      return status.isEmpty() ? "no response" : status.split(" ")[1];
+    } catch (IOException e) {
+      return "no response";
+    }
+  }
+
+  /** Starts the server process on {@code port} and waits until it is ready. */
+  private HttpClient startReady(int port) throws IOException {
+    process = startServer(port);
+    HttpClient client = HttpClient.newHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> get(client, port, "/readyz") == 200);
+    return client;
+  }
+
   private Process startServer(int port) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb =
@@ -116,6 +214,7 @@ class GracefulShutdownIT {
             "--model-repository",
             TestModels.bundledRepository().toString());
     pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
+    pb.environment().put("ARGUS_LOGGING_FORMAT", "json");
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     return pb.start();
   }

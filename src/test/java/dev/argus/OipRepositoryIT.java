@@ -99,6 +99,36 @@ class OipRepositoryIT {
   }
 
   @Test
+  void aModelFileThatDisappearsLeavesTheServerLiveAndNotReadyWithTheReason(@TempDir Path repo)
+      throws Exception {
+    TestModels.addImageTriage(repo);
+    TestModels.addTextOrientation(repo);
+    try (TestServer server =
+        TestServer.start(
+            repo, Map.of("admin.token", TOKEN, "models.default_model", "image-triage"))) {
+      byte[] photo = Files.readAllBytes(TestModels.labelledPhotos().get(0));
+      Files.delete(repo.resolve("text-orientation/1/model.onnx"));
+      // The session is in memory: the model still serves until it is reloaded.
+      assertThat(server.postMultipart("/predict/text-orientation", photo).statusCode())
+          .isEqualTo(200);
+
+      HttpResponse<String> reload =
+          admin(server, "/v2/repository/models/text-orientation/load", TOKEN);
+      assertThat(reload.statusCode()).isEqualTo(503);
+      assertThat(TestServer.json(reload).path("error").asText()).contains("model.onnx");
+
+      assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = server.get("/readyz");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(TestServer.json(ready).path("reasons").toString())
+          .contains("text-orientation")
+          .contains("model.onnx");
+      assertThat(server.get("/v2/models/text-orientation/ready").statusCode()).isEqualTo(503);
+      assertThat(server.postMultipart("/predict", photo).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void withoutAnAdminTokenLoadAndUnloadAreOff(@TempDir Path repo) {
     TestModels.addImageTriage(repo);
     try (TestServer server = TestServer.start(repo, Map.of())) {

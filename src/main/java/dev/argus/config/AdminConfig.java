@@ -10,7 +10,7 @@ import java.util.Optional;
  * The {@code admin} section: the token that guards the endpoints that change the server. With no
  * token, those endpoints are off (404), not open.
  */
-public record AdminConfig(String token, String tokenFile) {
+public record AdminConfig(String token, String tokenFile, int port) {
   /** Shorter tokens are refused: a guessable token is worse than none. */
   static final int MIN_TOKEN_LENGTH = 16;
 
@@ -25,6 +25,11 @@ public record AdminConfig(String token, String tokenFile) {
         "empty, or at least " + MIN_TOKEN_LENGTH + " characters");
     Check.that(
         token.isEmpty() || tokenFile.isEmpty(), "token_file", tokenFile, "unset when token is set");
+    Check.that(
+        port >= -1 && port <= 65535,
+        "port",
+        port,
+        "-1 for the main port, 0 for any free port, or 1..65535");
   }
 
   /**

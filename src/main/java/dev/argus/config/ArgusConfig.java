@@ -12,7 +12,10 @@ public record ArgusConfig(
     MemoryConfig memory,
     TracingConfig tracing,
     LoggingConfig logging,
-    AdminConfig admin) {
+    AdminConfig admin,
+    CorsConfig cors,
+    RateLimitConfig rateLimit,
+    TlsConfig tls) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
@@ -23,5 +26,8 @@ public record ArgusConfig(
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(cors, "cors");
+    Objects.requireNonNull(rateLimit, "rate_limit");
+    Objects.requireNonNull(tls, "tls");
   }
 }

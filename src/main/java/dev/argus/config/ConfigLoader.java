@@ -114,7 +114,7 @@ public final class ConfigLoader {
       String key = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
       if (f.getValue().isObject()) {
         collectLeaves(f.getValue(), key, out);
-      } else if (f.getValue().isValueNode()) {
+      } else if (f.getValue().isValueNode() || f.getValue().isArray()) {
         out.put(environmentName(key), key);
       }
     }
@@ -143,6 +143,18 @@ public final class ConfigLoader {
     for (int i = 0; i < parts.length - 1; i++) {
       node = (ObjectNode) node.get(parts[i]);
     }
-    node.set(parts[parts.length - 1], TextNode.valueOf(value));
+    String leaf = parts[parts.length - 1];
+    if (node.get(leaf) != null && node.get(leaf).isArray()) {
+      // A list key from the environment or a flag: comma-separated, e.g. "https://a,https://b".
+      var list = node.arrayNode();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      node.set(leaf, list);
+      return;
+    }
+    node.set(leaf, TextNode.valueOf(value));
   }
 }

@@ -4,7 +4,17 @@ import java.time.Duration;
 
 /** The {@code server} section: where Argus listens and how it times requests and shutdown. */
 public record ServerConfig(
-    String host, int port, Duration requestTimeout, Duration shutdownGrace, Duration drainDelay) {
+    String host,
+    int port,
+    Duration requestTimeout,
+    Duration shutdownGrace,
+    Duration drainDelay,
+    Duration readTimeout,
+    Duration bodyReadTimeout,
+    Duration idleTimeout,
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+            using = YamlBinder.ByteSizeDeserializer.class)
+        long maxHeaderBytes) {
   public ServerConfig {
     Check.that(host != null && !host.isBlank(), "host", host, "a host name or address");
     Check.that(port >= 0 && port <= 65535, "port", port, "0..65535, 0 for any free port");
@@ -19,5 +29,22 @@ public record ServerConfig(
         shutdownGrace,
         ">= 0");
     Check.that(drainDelay != null && !drainDelay.isNegative(), "drain_delay", drainDelay, ">= 0");
+    Check.that(
+        readTimeout != null && readTimeout.toMillis() >= 100,
+        "read_timeout",
+        readTimeout,
+        ">= 100ms");
+    Check.that(
+        bodyReadTimeout != null && bodyReadTimeout.toMillis() >= 100,
+        "body_read_timeout",
+        bodyReadTimeout,
+        ">= 100ms");
+    Check.that(
+        idleTimeout != null && idleTimeout.toSeconds() >= 1, "idle_timeout", idleTimeout, ">= 1s");
+    Check.that(
+        maxHeaderBytes >= 1024 && maxHeaderBytes <= 1024 * 1024,
+        "max_header_bytes",
+        maxHeaderBytes,
+        "1KiB..1MiB");
   }
 }

@@ -85,7 +85,8 @@ public final class MemoryMonitor implements AutoCloseable {
     }
   }
 
-  static Reading readProcess(long configuredLimit) {
+  /** Heap, resident memory and the limit it is compared with, now. */
+  public static Reading readProcess(long configuredLimit) {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long limit = configuredLimit > 0 ? configuredLimit : cgroupLimit().orElse(0);
     return new Reading(heap.getUsed(), heap.getMax(), residentBytes().orElse(0), limit);

@@ -49,6 +49,7 @@ public final class Metrics implements InferenceObserver {
   private final Counter httpRequests;
   private final Histogram httpDuration;
   private final Gauge httpActive;
+  private final Counter rateLimited;
   private final Histogram httpRequestSize;
   private final Counter httpErrors;
   private final Counter inferenceRequests;
@@ -97,6 +98,12 @@ public final class Metrics implements InferenceObserver {
             "method",
             "route",
             "status");
+    rateLimited =
+        counter(
+            prefix,
+            "http_server_rate_limited_total",
+            "Requests refused with 429 because their client was over rate_limit.requests_per_second.",
+            "route");
     httpActive =
         Gauge.builder()
             .name(name(prefix, "http_server_active_requests"))
@@ -268,6 +275,11 @@ public final class Metrics implements InferenceObserver {
   }
 
   // --- HTTP -----------------------------------------------------------------------------------
+
+  /** A request refused by the per-client rate limit. */
+  public void rateLimited(String route) {
+    rateLimited.labelValues(route).inc();
+  }
 
   public void httpStarted() {
     httpActive.inc();

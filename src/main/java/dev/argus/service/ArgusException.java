@@ -62,6 +62,54 @@ public abstract sealed class ArgusException extends RuntimeException {
     }
   }
 
+  /** A client went over its rate limit; {@link #retryAfter()} says when it has a token again. */
+  public static final class RateLimited extends ArgusException {
+    private static final long serialVersionUID = 1L;
+    private final transient Duration retryAfter;
+
+    public RateLimited(String message, Duration retryAfter) {
+      super(message, null);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+
+    @Override
+    public String errorType() {
+      return "rate_limited";
+    }
+  }
+
+  /** The client took longer than {@code server.body_read_timeout} to send its body. */
+  public static final class RequestTimeout extends ArgusException {
+    private static final long serialVersionUID = 1L;
+
+    public RequestTimeout(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public String errorType() {
+      return "request_timeout";
+    }
+  }
+
+  /** The action is already running (one profile at a time). */
+  public static final class Conflict extends ArgusException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public String errorType() {
+      return "conflict";
+    }
+  }
+
   /** No model, or no route, of that name. */
   public static final class NotFound extends ArgusException {
     private static final long serialVersionUID = 1L;

@@ -244,6 +244,28 @@ public final class InferenceService {
         s.name(), s.version(), s.state().name().toLowerCase(java.util.Locale.ROOT), s.reason());
   }
 
+  /** A loaded model's footprint as far as the JVM can see: the size of its ONNX file. */
+  public record ModelFootprint(String name, String version, long fileBytes) {}
+
+  /** The footprints of the models loaded now. */
+  public List<ModelFootprint> footprints() {
+    List<ModelFootprint> out = new ArrayList<>();
+    for (ModelRegistry.Status s : registry.statuses()) {
+      registry
+          .ready(s.name())
+          .ifPresent(m -> {
+            long bytes;
+            try {
+              bytes = java.nio.file.Files.size(m.sourceFile());
+            } catch (java.io.IOException e) {
+              bytes = -1; // the file went away after loading; the session still serves
+            }
+            out.add(new ModelFootprint(m.name(), m.version(), bytes));
+          });
+    }
+    return out;
+  }
+
   /**
    * The model {@code POST /predict} uses: the configured default, or the only model there is.
    *

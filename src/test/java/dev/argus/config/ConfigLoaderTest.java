@@ -158,4 +158,46 @@ class ConfigLoaderTest {
     Files.writeString(file, yaml);
     return file;
   }
+
+  @Test
+  void listKeysComeFromCommaSeparatedEnvironmentValues() {
+    ArgusConfig config =
+        ConfigLoader.load(
+                null,
+                java.util.Map.of(
+                    "ARGUS_CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443"),
+                java.util.Map.of())
+            .config();
+
+    assertThat(config.cors().allowedOrigins())
+        .containsExactly("https://a.example", "https://b.example:8443");
+    assertThat(config.cors().enabled()).isTrue();
+    assertThat(config.cors().allowedHeaders()).contains("content-type", "traceparent");
+  }
+
+  @Test
+  void hardeningKeysAreValidated() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            ConfigLoader.load(
+                null, java.util.Map.of("ARGUS_TLS_CERT_FILE", "cert.pem"), java.util.Map.of()))
+        .hasMessageContaining("tls.key_file");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            ConfigLoader.load(
+                null, java.util.Map.of("ARGUS_RATE_LIMIT_KEY", "cookie"), java.util.Map.of()))
+        .hasMessageContaining("rate_limit.key");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            ConfigLoader.load(
+                null,
+                java.util.Map.of("ARGUS_CORS_ALLOWED_ORIGINS", "https://a.example/path"),
+                java.util.Map.of()))
+        .hasMessageContaining("cors.allowed_origins");
+    ArgusConfig limited =
+        ConfigLoader.load(
+                null,
+                java.util.Map.of("ARGUS_RATE_LIMIT_REQUESTS_PER_SECOND", "2.5"),
+                java.util.Map.of())
+            .config();
+    assertThat(limited.rateLimit().effectiveBurst()).isEqualTo(3);
+    assertThat(limited.rateLimit().header()).isEmpty();
+  }
 }

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +55,7 @@ class ImageDecoderTest {
 
   @Test
   void refusesHugeImageFromItsHeaderWithoutDecodingIt() {
-    byte[] png = pngHeader(30_000, 30_000);
+    byte[] png = dev.argus.testing.TestImages.pngHeader(30_000, 30_000);
     long before = usedHeap();
 
     assertThatThrownBy(() -> decoder.decode(png))
@@ -71,19 +69,6 @@ class ImageDecoderTest {
   @Test
   void limitMustBePositive() {
     assertThatThrownBy(() -> new ImageDecoder(0)).hasMessageContaining("maxPixels: 0");
-  }
-
-  /** A PNG signature and IHDR chunk that claim the given size, with no pixel data. */
-  static byte[] pngHeader(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17);
-    ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height);
-    ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4);
-    png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
-    return png.array();
   }
 
   private static long usedHeap() {

@@ -12,6 +12,49 @@ import org.slf4j.LoggerFactory;
 
 /** The admin endpoints; {@link AdminGuard} stands in front of each. */
 final class AdminHandlers {
+  private final dev.argus.service.InferenceService service;
+  private final long rssLimit;
+
+  AdminHandlers(dev.argus.service.InferenceService service, long rssLimit) {
+    this.service = service;
+    this.rssLimit = rssLimit;
+  }
+
+  /**
+   * {@code GET /admin/memory}: heap, non-heap, direct buffers, resident memory and its limit, and
+   * each loaded model's file size (a lower bound of its session: ONNX Runtime's native memory is
+   * only visible in the resident size).
+   */
+  void memory(ServerRequest req, ServerResponse res) {
+    var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    var reading = dev.argus.observe.MemoryMonitor.readProcess(rssLimit);
+    ObjectNode body = Json.object();
+    ObjectNode heap = body.putObject("heap");
+    heap.put("used_bytes", memory.getHeapMemoryUsage().getUsed());
+    heap.put("committed_bytes", memory.getHeapMemoryUsage().getCommitted());
+    heap.put("max_bytes", memory.getHeapMemoryUsage().getMax());
+    body.putObject("non_heap").put("used_bytes", memory.getNonHeapMemoryUsage().getUsed());
+    com.fasterxml.jackson.databind.node.ArrayNode buffers = body.putArray("buffer_pools");
+    for (var pool :
+        java.lang.management.ManagementFactory.getPlatformMXBeans(
+            java.lang.management.BufferPoolMXBean.class)) {
+      buffers.addObject().put("name", pool.getName()).put("used_bytes", pool.getMemoryUsed());
+    }
+    body.putObject("process")
+        .put("resident_bytes", reading.rss())
+        .put("resident_limit_bytes", reading.rssLimit());
+    com.fasterxml.jackson.databind.node.ArrayNode models = body.putArray("models");
+    for (var m : service.footprints()) {
+      models
+          .addObject()
+          .put("name", m.name())
+          .put("version", m.version())
+          .put("file_bytes", m.fileBytes());
+    }
+    body.put("request_id", Responses.requestId(req));
+    Responses.json(req, res, 200, body);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(AdminHandlers.class);
   private static final long MAX_BODY = 4096;
   private static final String ROOT = org.slf4j.Logger.ROOT_LOGGER_NAME;

@@ -31,7 +31,16 @@ final class Bodies {
       byte[] buffer = new byte[16 * 1024];
       long total = 0;
       int n;
+      long deadline =
+          req.context().get(EdgeFilter.BODY_DEADLINE, Long.class).orElse(Long.MAX_VALUE);
       while ((n = in.read(buffer)) >= 0) {
+        if (System.nanoTime() - deadline > 0) {
+          // A client trickling its body (one byte a second) would hold a prediction slot.
+          throw new ArgusException.RequestTimeout(
+              "request body not received within server.body_read_timeout ("
+                  + total
+                  + " bytes read); the connection is closed");
+        }
         total += n;
         if (total > limit) {
           throw new ArgusException.PayloadTooLarge(limit);
@@ -40,6 +49,9 @@ final class Bodies {
       }
       req.context().register(EdgeFilter.REQUEST_BYTES, total);
       return out.toByteArray();
+    } catch (java.net.SocketTimeoutException e) {
+      throw new ArgusException.RequestTimeout(
+          "the client sent nothing for server.read_timeout while its body was read");
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
       // A compressed body (RequestDecoding) that does not decode: the client's mistake.
       throw new ArgusException.InvalidInput(

@@ -39,6 +39,10 @@ final class EdgeFilter implements Filter {
   static final String ERROR_TYPE = "argus.error_type";
   static final String ERROR_MESSAGE = "argus.error_message";
   static final String ERROR = "argus.error";
+
+  /** {@link System#nanoTime()} by which the request's body must have arrived. */
+  static final String BODY_DEADLINE = "argus.body_deadline";
+
   static final String REQUEST_BYTES = "argus.request_bytes";
   static final String RESPONSE_BYTES = "argus.response_bytes";
   static final String CLASSIFICATION = "argus.classification";
@@ -70,9 +74,11 @@ final class EdgeFilter implements Filter {
   private final Tracing tracing;
   private final Tracer tracer;
   private final int payloadLimit;
+  private final long bodyTimeoutNanos;
 
-  EdgeFilter(Metrics metrics, Tracing tracing, int payloadLimit) {
+  EdgeFilter(Metrics metrics, Tracing tracing, int payloadLimit, java.time.Duration bodyTimeout) {
     this.payloadLimit = payloadLimit;
+    this.bodyTimeoutNanos = bodyTimeout.toNanos();
     this.metrics = metrics;
     this.tracing = tracing;
     this.tracer = tracing.tracer();
@@ -85,6 +91,7 @@ final class EdgeFilter implements Filter {
         RequestIds.accept(req.headers().first(HeaderNames.create(RequestIds.HEADER)))
             .orElseGet(RequestIds::generate);
     req.context().register(REQUEST_ID, id);
+    req.context().register(BODY_DEADLINE, start + bodyTimeoutNanos);
     if (payloadLimit >= 0) {
       req.context().register(PAYLOAD_LIMIT, payloadLimit);
     }

@@ -38,6 +38,9 @@ public final class HttpServer {
   private final boolean separateMetrics;
   static final String METRICS_SOCKET = "metrics";
   private final List<Endpoint> endpoints;
+  private final List<Endpoint> adminEndpoints;
+  private final boolean separateAdmin;
+  static final String ADMIN_SOCKET = "admin";
   private final byte[] openApi;
   private WebServer server;
 
@@ -60,7 +63,10 @@ public final class HttpServer {
             service, config.limits().maxRequestBytes(), config.server().requestTimeout());
     StatsHandler stats = new StatsHandler(service);
     AdminGuard admin = new AdminGuard(config.admin().resolveToken());
-    AdminHandlers adminHandlers = new AdminHandlers();
+    AdminHandlers adminHandlers = new AdminHandlers(service, config.memory().rssLimit());
+    Profiler profiler = new Profiler();
+    RateLimiter limiter =
+        new RateLimiter(config.rateLimit(), System::nanoTime, metrics::rateLimited);
     OipHandlers oip =
         new OipHandlers(
             service,
@@ -95,12 +101,12 @@ public final class HttpServer {
                 Method.POST,
                 "/predict",
                 "Classify an image with the default model",
-                predict::predictDefault),
+                limiter.limit("/predict", predict::predictDefault)),
             new Endpoint(
                 Method.POST,
                 "/predict/{model}",
                 "Classify an image with a named model",
-                predict::predictNamed),
+                limiter.limit("/predict/{model}", predict::predictNamed)),
             new Endpoint(
                 Method.GET, "/v2", "Server metadata (Open Inference Protocol)", oip::server),
             new Endpoint(
@@ -128,12 +134,12 @@ public final class HttpServer {
                 Method.POST,
                 "/v2/models/{model}/infer",
                 "Inference on tensors (JSON or binary tensor extension)",
-                oip::infer),
+                limiter.limit("/v2/models/{model}/infer", oip::infer)),
             new Endpoint(
                 Method.POST,
                 "/v2/models/{model}/versions/{version}/infer",
                 "Inference on a version",
-                oip::infer),
+                limiter.limit("/v2/models/{model}/versions/{version}/infer", oip::infer)),
             new Endpoint(
                 Method.POST,
                 "/v2/repository/index",
@@ -165,8 +171,20 @@ public final class HttpServer {
                 "Change a log level at run time (admin token)",
                 admin.guard(adminHandlers::setLogging)),
             new Endpoint(
+                Method.POST,
+                "/admin/profile",
+                "Record a Java Flight Recorder profile for ?seconds=N and download it (admin token)",
+                admin.guard(profiler::profile)),
+            new Endpoint(
+                Method.GET,
+                "/admin/memory",
+                "Heap, non-heap, buffers, resident memory and model sizes (admin token)",
+                admin.guard(adminHandlers::memory)),
+            new Endpoint(
                 Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi)));
-    this.endpoints = List.copyOf(all);
+    this.separateAdmin = config.admin().port() >= 0;
+    this.endpoints = all.stream().filter(e -> !(separateAdmin && isAdmin(e))).toList();
+    this.adminEndpoints = all.stream().filter(HttpServer::isAdmin).toList();
   }
 
   /** Starts listening; returns once the port is bound. */
@@ -177,6 +195,7 @@ public final class HttpServer {
             .port(config.server().port())
             .shutdownHook(false)
             .shutdownGracePeriod(config.server().shutdownGrace())
+            .update(this::listenerLimits)
             .contentEncoding(RequestDecoding.context())
             .directHandlers(d -> {
               for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -185,6 +204,16 @@ public final class HttpServer {
             })
             .routing(this::routing)
             .update(b -> {
+              if (separateAdmin) {
+                b.putSocket(
+                    ADMIN_SOCKET,
+                    s ->
+                        listenerLimits(
+                            s.host(config.server().host())
+                                .port(config.admin().port())
+                                .contentEncoding(RequestDecoding.context())
+                                .routing(r -> route(r, adminEndpoints))));
+              }
               if (separateMetrics) {
                 b.putSocket(
                     METRICS_SOCKET,
@@ -198,6 +227,49 @@ public final class HttpServer {
             .start();
   }
 
+  /** Endpoints that change the server: they move to the admin listener with {@code admin.port}. */
+  private static boolean isAdmin(Endpoint e) {
+    return e.path().startsWith("/admin/") || e.path().startsWith("/v2/repository/models/");
+  }
+
+  /**
+   * What protects a listener from slow or oversized clients, and TLS: {@code server.read_timeout}
+   * (silence while reading), {@code server.idle_timeout} (idle keep-alive connections), {@code
+   * server.max_header_bytes}, and HTTPS from {@code tls.cert_file} / {@code tls.key_file}.
+   */
+  private <B extends io.helidon.webserver.ListenerConfig.BuilderBase<B, ?>> B listenerLimits(
+      B listener) {
+    listener
+        .connectionOptions(o -> o.readTimeout(config.server().readTimeout()))
+        .idleConnectionTimeout(config.server().idleTimeout())
+        .addProtocol(
+            io.helidon.webserver.http1.Http1Config.builder()
+                .maxHeadersSize((int) config.server().maxHeaderBytes())
+                .maxPrologueLength(8192)
+                .build());
+    if (config.tls().enabled()) {
+      io.helidon.common.pki.Keys keys =
+          io.helidon.common.pki.Keys.builder()
+              .pem(pem ->
+                  pem.key(
+                          io.helidon.common.configurable.Resource.create(
+                              java.nio.file.Path.of(config.tls().keyFile())))
+                      .certChain(
+                          io.helidon.common.configurable.Resource.create(
+                              java.nio.file.Path.of(config.tls().certFile()))))
+              .build();
+      listener.tls(t -> t.privateKey(keys).privateKeyCertChain(keys));
+    }
+    return listener;
+  }
+
+  /** The port of the admin listener, when {@code admin.port} gives it one. */
+  public java.util.OptionalInt adminPort() {
+    return separateAdmin
+        ? java.util.OptionalInt.of(server.port(ADMIN_SOCKET))
+        : java.util.OptionalInt.empty();
+  }
+
   /** The port of the metrics listener, when {@code metrics.port} gives it one. */
   public java.util.OptionalInt metricsPort() {
     return separateMetrics
@@ -207,7 +279,8 @@ public final class HttpServer {
 
   /** The metrics listener: {@code GET /metrics} and nothing else. */
   private void metricsRouting(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics, tracing, payloadLimit()));
+    routing.addFilter(
+        new EdgeFilter(metrics, tracing, payloadLimit(), config.server().bodyReadTimeout()));
     MetricsHandler handler = new MetricsHandler(metrics.registry());
     routing.get(
         "/metrics",
@@ -247,7 +320,13 @@ public final class HttpServer {
   }
 
   void routing(HttpRouting.Builder routing) {
-    routing.addFilter(new EdgeFilter(metrics, tracing, payloadLimit()));
+    route(routing, endpoints);
+  }
+
+  private void route(HttpRouting.Builder routing, List<Endpoint> endpoints) {
+    routing.addFilter(
+        new EdgeFilter(metrics, tracing, payloadLimit(), config.server().bodyReadTimeout()));
+    routing.addFilter(new CorsFilter(config.cors()));
     Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
     for (Endpoint e : endpoints) {
       routing.route(

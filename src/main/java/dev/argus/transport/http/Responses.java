@@ -39,6 +39,9 @@ final class Responses {
       case ArgusException.Unauthorized x -> 401;
       case ArgusException.Forbidden x -> 403;
       case ArgusException.NotFound x -> 404;
+      case ArgusException.RequestTimeout x -> 408;
+      case ArgusException.Conflict x -> 409;
+      case ArgusException.RateLimited x -> 429;
       case ArgusException.MethodNotAllowed x -> 405;
       case ArgusException.PayloadTooLarge x -> 413;
       case ArgusException.UnsupportedMediaType x -> 415;
@@ -68,6 +71,11 @@ final class Responses {
               HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
       case ArgusException.MethodNotAllowed m -> res.header(HeaderNames.ALLOW, m.allowed());
       case ArgusException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
+      case ArgusException.RequestTimeout t -> res.header(HeaderNames.CONNECTION, "close");
+      case ArgusException.RateLimited r ->
+          res.header(
+              HeaderNames.RETRY_AFTER,
+              String.valueOf(Math.max(1, (r.retryAfter().toMillis() + 999) / 1000)));
       case ArgusException.Unauthorized u ->
           res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"argus-admin\"");
       default -> {}

@@ -1,0 +1,123 @@
+package dev.argus.transport.http;
+
+import dev.argus.config.RateLimitConfig;
+import dev.argus.service.ArgusException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket per client (its address, or a header such as an API key) in front of the inference
+ * endpoints: {@code requests_per_second} tokens a second, up to {@code burst} saved. A client
+ * without a token gets 429 with {@code Retry-After}, distinct from the 503 of a full queue: the
+ * server has room, this client has used its share. At most {@code max_clients} buckets are kept;
+ * past that, full (idle) buckets are dropped first.
+ */
+final class RateLimiter {
+  private final RateLimitConfig config;
+  private final double tokensPerNano;
+  private final double burst;
+  private final LongSupplier clock;
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final java.util.function.Consumer<String> onLimited;
+
+  private static final class Bucket {
+    double tokens;
+    long updated;
+
+    Bucket(double tokens, long updated) {
+      this.tokens = tokens;
+      this.updated = updated;
+    }
+  }
+
+  RateLimiter(
+      RateLimitConfig config, LongSupplier clock, java.util.function.Consumer<String> onLimited) {
+    this.config = config;
+    this.tokensPerNano = config.requestsPerSecond() / 1e9;
+    this.burst = config.effectiveBurst();
+    this.clock = clock;
+    this.onLimited = onLimited;
+  }
+
+  /** {@code handler}, behind this client's bucket; the handler itself when limiting is off. */
+  Handler limit(String route, Handler handler) {
+    if (!config.enabled()) {
+      return handler;
+    }
+    return (req, res) -> {
+      acquire(clientKey(req), route);
+      handler.handle(req, res);
+    };
+  }
+
+  /**
+   * Takes one token of {@code client}'s bucket.
+   *
+   * @throws ArgusException.RateLimited when there is none
+   */
+  void acquire(String client, String route) {
+    long now = clock.getAsLong();
+    Bucket bucket = buckets.computeIfAbsent(client, c -> new Bucket(burst, now));
+    double waitNanos;
+    synchronized (bucket) {
+      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.updated) * tokensPerNano);
+      bucket.updated = now;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        trim();
+        return;
+      }
+      waitNanos = (1 - bucket.tokens) / tokensPerNano;
+    }
+    onLimited.accept(route);
+    throw new ArgusException.RateLimited(
+        "rate limit: "
+            + config.requestsPerSecond()
+            + " requests per second (burst "
+            + (int) burst
+            + ") per "
+            + (config.header().isPresent() ? config.header().get() : "client address")
+            + " (rate_limit.*)",
+        Duration.ofNanos((long) Math.ceil(waitNanos)));
+  }
+
+  private void trim() {
+    if (buckets.size() <= config.maxClients()) {
+      return;
+    }
+    long now = clock.getAsLong();
+    Iterator<Map.Entry<String, Bucket>> it = buckets.entrySet().iterator();
+    while (it.hasNext() && buckets.size() > config.maxClients()) {
+      Bucket b = it.next().getValue();
+      synchronized (b) {
+        if (b.tokens + (now - b.updated) * tokensPerNano >= burst) {
+          it.remove(); // full again: forgetting it changes nothing for that client
+        }
+      }
+    }
+  }
+
+  int clients() {
+    return buckets.size();
+  }
+
+  private String clientKey(ServerRequest req) {
+    if (config.header().isPresent()) {
+      var value = req.headers().first(HeaderNames.create(config.header().get()));
+      if (value.isPresent() && !value.get().isBlank()) {
+        return "h:" + value.get();
+      }
+    }
+    return "a:"
+        + (req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+            ? a.getAddress().getHostAddress()
+            : String.valueOf(req.remotePeer().address()));
+  }
+}
