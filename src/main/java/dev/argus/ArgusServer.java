@@ -12,6 +12,7 @@ import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
 import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.SloTracker;
 import dev.argus.observe.Tracing;
 import dev.argus.service.BatcherPool;
 import dev.argus.service.InferenceService;
@@ -72,6 +73,7 @@ public final class ArgusServer implements AutoCloseable {
             runtime.version().replace("onnxruntime ", ""),
             () -> pool[0].queueReadings());
     metrics.countDroppedSpansOf(tracing);
+    metrics.trackSlos(new SloTracker(config.slo(), System::currentTimeMillis));
     if (config.metrics().enabled()) {
       Metrics.registerJvm(prometheus);
     }

@@ -34,7 +34,12 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Argus: an ONNX model inference server that can be operated in production.",
-    subcommands = {Main.Serve.class, Main.Predict.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      Main.Serve.class,
+      Main.Predict.class,
+      Main.Slo.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -146,6 +151,43 @@ public final class Main implements Callable<Integer> {
       }
       Path local = Path.of("argus.yaml");
       return Files.isRegularFile(local) ? local : null;
+    }
+  }
+
+  @Command(
+      name = "slo",
+      mixinStandardHelpOptions = true,
+      description = "Service level objectives (slo.objectives of argus.yaml).",
+      subcommands = {Main.SloRulesCommand.class})
+  static final class Slo {}
+
+  @Command(
+      name = "rules",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print Prometheus recording rules and multi-window burn-rate alerts for the objectives.")
+  static final class SloRulesCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--config",
+        description = "argus.yaml to read (default: $ARGUS_CONFIG, else ./argus.yaml if present)")
+    Path config;
+
+    @Override
+    public Integer call() {
+      ArgusConfig cfg;
+      try {
+        cfg = ConfigLoader.load(Serve.configFile(config), System.getenv(), Map.of()).config();
+      } catch (ConfigException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("argus: invalid configuration: " + e.getMessage());
+        return 2;
+      }
+      spec.commandLine()
+          .getOut()
+          .print(dev.argus.observe.SloRules.generate(cfg.slo(), cfg.metrics().prefix()));
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 

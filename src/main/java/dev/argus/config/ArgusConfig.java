@@ -15,7 +15,8 @@ public record ArgusConfig(
     AdminConfig admin,
     CorsConfig cors,
     RateLimitConfig rateLimit,
-    TlsConfig tls) {
+    TlsConfig tls,
+    SloConfig slo) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
@@ -29,5 +30,6 @@ public record ArgusConfig(
     Objects.requireNonNull(cors, "cors");
     Objects.requireNonNull(rateLimit, "rate_limit");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(slo, "slo");
   }
 }

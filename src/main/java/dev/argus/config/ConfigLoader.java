@@ -114,10 +114,23 @@ public final class ConfigLoader {
       String key = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
       if (f.getValue().isObject()) {
         collectLeaves(f.getValue(), key, out);
-      } else if (f.getValue().isValueNode() || f.getValue().isArray()) {
+      } else if (f.getValue().isValueNode() || isScalarList(f.getValue())) {
         out.put(environmentName(key), key);
       }
     }
+  }
+
+  /** A list of plain values (settable as "a,b,c"); lists of mappings are argus.yaml only. */
+  private static boolean isScalarList(JsonNode node) {
+    if (!node.isArray()) {
+      return false;
+    }
+    for (JsonNode item : node) {
+      if (!item.isValueNode()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Overlays {@code user} onto {@code base}; unknown keys are kept so binding can name them. */

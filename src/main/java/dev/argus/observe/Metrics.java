@@ -65,6 +65,7 @@ public final class Metrics implements InferenceObserver {
   private final Gauge modelMemory;
   private final Gauge memoryPressure;
   private volatile Tracing tracing;
+  private volatile SloTracker slo;
 
   /**
    * Creates and registers the catalogue.
@@ -248,6 +249,51 @@ public final class Metrics implements InferenceObserver {
         })
         .register(registry);
     names.add(dropped);
+    sloGauges(prefix);
+  }
+
+  /** Feeds prediction outcomes to {@code tracker} and exposes its SLIs, budgets and burn rates. */
+  public void trackSlos(SloTracker tracker) {
+    this.slo = tracker;
+  }
+
+  /** The objectives now; empty when none are tracked. */
+  public List<SloTracker.Status> slos() {
+    SloTracker t = slo;
+    return t == null ? List.of() : t.statuses();
+  }
+
+  private void sloGauges(String prefix) {
+    String sli = name(prefix, "slo_sli_ratio");
+    String remaining = name(prefix, "slo_error_budget_remaining_ratio");
+    String burn = name(prefix, "slo_burn_rate");
+    names.add(sli);
+    names.add(remaining);
+    names.add(burn);
+    GaugeWithCallback.builder()
+        .name(sli)
+        .help("Good events ÷ valid events of each objective over each window (1 with no events).")
+        .labelNames("slo", "window")
+        .callback(cb ->
+            slos().forEach(st -> st.sli().forEach((w, v) -> cb.call(v, st.objective().name(), w))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(remaining)
+        .help("Share of the error budget left over the objective's window (negative: overspent).")
+        .labelNames("slo")
+        .callback(
+            cb -> slos().forEach(st -> cb.call(st.budgetRemainingRatio(), st.objective().name())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(burn)
+        .help(
+            "How fast the error budget burns over each window: 1 spends it exactly in the objective's window.")
+        .labelNames("slo", "window")
+        .callback(cb ->
+            slos()
+                .forEach(
+                    st -> st.burnRate().forEach((w, v) -> cb.call(v, st.objective().name(), w))))
+        .register(registry);
   }
 
   /** Where {@code tracing_spans_dropped_total} reads its counts. */
@@ -324,6 +370,10 @@ public final class Metrics implements InferenceObserver {
     phaseDuration.labelValues(model, version, "compute").observe(compute / 1e9);
     phaseDuration.labelValues(model, version, "postprocess").observe(postprocess / 1e9);
     inputSize.labelValues(model, version).observe(inputBytes);
+    SloTracker t = slo;
+    if (t != null) {
+      t.succeeded(model, (decode + preprocess + queue + compute + postprocess) / 1e9);
+    }
     if (topClass != null) {
       predictions.labelValues(model, version, boundedClass(model, topClass)).inc();
       confidence.labelValues(model, version).observe(topConfidence);
@@ -333,6 +383,10 @@ public final class Metrics implements InferenceObserver {
   /** A failed request for a known model; {@code outcome} is one of the documented outcomes. */
   public void inferenceFailed(String model, String version, String outcome) {
     inferenceRequests.labelValues(model, version, outcome).inc();
+    SloTracker t = slo;
+    if (t != null) {
+      t.failed(model, outcome);
+    }
   }
 
   private String boundedClass(String model, String label) {
@@ -371,7 +425,7 @@ public final class Metrics implements InferenceObserver {
 
   // --- builders -------------------------------------------------------------------------------
 
-  private static String name(String prefix, String name) {
+  static String name(String prefix, String name) {
     return prefix.isEmpty() ? name : prefix.toLowerCase(Locale.ROOT) + "_" + name;
   }
 

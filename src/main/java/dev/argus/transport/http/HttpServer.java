@@ -181,6 +181,11 @@ public final class HttpServer {
                 "Heap, non-heap, buffers, resident memory and model sizes (admin token)",
                 admin.guard(adminHandlers::memory)),
             new Endpoint(
+                Method.GET,
+                "/slo",
+                "Service level objectives: SLI per window, error budget, burn rates, status",
+                new SloHandler(metrics)::handle),
+            new Endpoint(
                 Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi)));
     this.separateAdmin = config.admin().port() >= 0;
     this.endpoints = all.stream().filter(e -> !(separateAdmin && isAdmin(e))).toList();
