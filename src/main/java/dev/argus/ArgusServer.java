@@ -10,6 +10,7 @@ import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.Metrics;
 import dev.argus.observe.SloTracker;
@@ -43,6 +44,7 @@ public final class ArgusServer implements AutoCloseable {
   private final BatcherPool batchers;
   private final Metrics metrics;
   private final MemoryMonitor memory;
+  private final DriftMonitor drift;
   private final Tracing tracing;
   private final HealthService health;
   private final HttpServer http;
@@ -74,6 +76,8 @@ public final class ArgusServer implements AutoCloseable {
             () -> pool[0].queueReadings());
     metrics.countDroppedSpansOf(tracing);
     metrics.trackSlos(new SloTracker(config.slo(), System::currentTimeMillis));
+    this.drift = new DriftMonitor(config.drift());
+    metrics.watchDrift(drift);
     if (config.metrics().enabled()) {
       Metrics.registerJvm(prometheus);
     }
@@ -92,7 +96,7 @@ public final class ArgusServer implements AutoCloseable {
             runtime,
             config.batching(),
             config.models().warmup(),
-            new ModelEvents(batchers, metrics));
+            new ModelEvents(batchers, metrics, drift));
     config
         .models()
         .defaultModelName()
@@ -116,7 +120,8 @@ public final class ArgusServer implements AutoCloseable {
             config.models().defaultModelName(),
             config.limits().maxConcurrentPredictions(),
             metrics,
-            tracing);
+            tracing,
+            drift);
     this.http =
         new HttpServer(
             config,
@@ -129,11 +134,13 @@ public final class ArgusServer implements AutoCloseable {
   }
 
   /** Sends model lifecycle events to the batchers first, then to the metrics. */
-  private record ModelEvents(BatcherPool batchers, Metrics metrics)
+  private record ModelEvents(BatcherPool batchers, Metrics metrics, DriftMonitor drift)
       implements ModelRegistry.Listener {
     @Override
     public void loaded(LoadedModel model, Duration loadTime, Duration warmupTime) {
       batchers.loaded(model, loadTime, warmupTime);
+      // <repository>/<model>/<version>/model.onnx: the reference sits in the model's folder.
+      drift.modelLoaded(model.name(), model.sourceFile().getParent().getParent());
       long fileBytes = 0;
       try {
         fileBytes = Files.size(model.sourceFile());
@@ -151,6 +158,7 @@ public final class ArgusServer implements AutoCloseable {
     @Override
     public void unloaded(String name, String version) {
       batchers.unloaded(name, version);
+      drift.modelUnloaded(name);
       metrics.modelNotLoaded(name, version);
     }
 
@@ -192,6 +200,11 @@ public final class ArgusServer implements AutoCloseable {
   /** The metrics port, when {@code metrics.port} puts metrics on a port of their own. */
   public java.util.OptionalInt metricsPort() {
     return http.metricsPort();
+  }
+
+  /** The drift monitor (for {@code argus drift baseline}). */
+  public DriftMonitor driftMonitor() {
+    return drift;
   }
 
   /** The port of the admin listener, when {@code admin.port} gives it one. */
@@ -239,6 +252,7 @@ public final class ArgusServer implements AutoCloseable {
     batchers.close();
     registry.close();
     memory.close();
+    drift.close();
     tracing.close();
     log.info("stopped");
     stoppedLatch.countDown();

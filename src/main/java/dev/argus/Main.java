@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
 import dev.argus.config.ConfigLoader;
+import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.LogSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Parameters;
       Main.Serve.class,
       Main.Predict.class,
       Main.Slo.class,
+      Main.Drift.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
@@ -192,6 +195,120 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(
+      name = "drift",
+      mixinStandardHelpOptions = true,
+      description = "Drift monitoring.",
+      subcommands = {Main.DriftBaseline.class})
+  static final class Drift {}
+
+  @Command(
+      name = "baseline",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run a folder of representative images through a model and write its drift reference"
+              + " (default: <repository>/<model>/drift-reference.json).")
+  static final class DriftBaseline implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The model")
+    String model;
+
+    @Option(names = "--images", required = true, description = "Folder of representative images")
+    Path images;
+
+    @Option(
+        names = "--model-repository",
+        defaultValue = "models",
+        description = "Model repository (default: ${DEFAULT-VALUE})")
+    Path repository;
+
+    @Option(names = "--out", description = "Where to write the reference")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      PrintWriter err = spec.commandLine().getErr();
+      List<Path> files;
+      try (var list = Files.list(images)) {
+        files = list.filter(Files::isRegularFile).sorted().toList();
+      } catch (IOException e) {
+        err.println("argus drift baseline: cannot read " + images + ": " + e.getMessage());
+        return 2;
+      }
+      if (files.size() < 10) {
+        err.println(
+            "argus drift baseline: " + files.size() + " files in " + images + " (expected: >= 10)");
+        return 2;
+      }
+      Map<String, String> flags = new LinkedHashMap<>();
+      flags.put("server.host", "127.0.0.1");
+      flags.put("server.port", "0");
+      flags.put("models.repository", repository.toString());
+      flags.put("metrics.enabled", "false");
+      flags.put("drift.reference_size", String.valueOf(files.size()));
+      flags.put("drift.window", String.valueOf(Math.max(files.size(), 10)));
+      flags.put("drift.min_samples", "5");
+      flags.put("logging.level", "WARN");
+      ArgusConfig cfg = ConfigLoader.load(null, Map.of(), flags).config();
+      LogSetup.configure(cfg.logging(), true);
+      ArgusServer server = ArgusServer.start(cfg);
+      try {
+        if (!server.awaitModelsLoaded(120, java.util.concurrent.TimeUnit.SECONDS)) {
+          err.println("argus drift baseline: models did not load within 120 s");
+          return 1;
+        }
+        server.driftMonitor().startReference(model);
+        HttpClient client = HttpClient.newHttpClient();
+        int skipped = 0;
+        for (Path file : files) {
+          String boundary = "argus-baseline";
+          HttpResponse<String> r =
+              client.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/predict/" + model))
+                      .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofByteArray(
+                              Predict.multipart(
+                                  boundary,
+                                  file.getFileName().toString(),
+                                  Files.readAllBytes(file))))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            err.println("argus drift baseline: skipped " + file + ": " + r.body());
+            skipped++;
+          }
+        }
+        if (skipped > 0) {
+          err.println("argus drift baseline: " + skipped + " files were not usable images");
+          return 1;
+        }
+        var reference = server.driftMonitor().referenceJson(model).orElseThrow();
+        Path target =
+            out != null ? out : repository.resolve(model).resolve(DriftMonitor.REFERENCE_FILE);
+        Files.writeString(
+            target,
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(reference));
+        spec.commandLine()
+            .getOut()
+            .println(
+                "wrote the drift reference of "
+                    + model
+                    + " ("
+                    + files.size()
+                    + " images) to "
+                    + target);
+        return 0;
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  @Command(
       name = "predict",
       mixinStandardHelpOptions = true,
       description = "Classify an image with a running Argus server and print the top labels.")
@@ -279,7 +396,7 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
 
-    private static byte[] multipart(String boundary, String filename, byte[] content) {
+    static byte[] multipart(String boundary, String filename, byte[] content) {
       String head =
           "--"
               + boundary

@@ -16,7 +16,8 @@ public record ArgusConfig(
     CorsConfig cors,
     RateLimitConfig rateLimit,
     TlsConfig tls,
-    SloConfig slo) {
+    SloConfig slo,
+    DriftConfig drift) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
@@ -31,5 +32,6 @@ public record ArgusConfig(
     Objects.requireNonNull(rateLimit, "rate_limit");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(slo, "slo");
+    Objects.requireNonNull(drift, "drift");
   }
 }

@@ -66,6 +66,7 @@ public final class Metrics implements InferenceObserver {
   private final Gauge memoryPressure;
   private volatile Tracing tracing;
   private volatile SloTracker slo;
+  private volatile DriftMonitor drift;
 
   /**
    * Creates and registers the catalogue.
@@ -250,11 +251,66 @@ public final class Metrics implements InferenceObserver {
         .register(registry);
     names.add(dropped);
     sloGauges(prefix);
+    driftGauges(prefix);
   }
 
   /** Feeds prediction outcomes to {@code tracker} and exposes its SLIs, budgets and burn rates. */
   public void trackSlos(SloTracker tracker) {
     this.slo = tracker;
+  }
+
+  /** Exposes {@code monitor}'s latest verdicts as the drift_* gauges. */
+  public void watchDrift(DriftMonitor monitor) {
+    this.drift = monitor;
+  }
+
+  /** The drift monitor, when one is watched. */
+  public java.util.Optional<DriftMonitor> drift() {
+    return java.util.Optional.ofNullable(drift);
+  }
+
+  private void driftGauges(String prefix) {
+    String score = name(prefix, "drift_score");
+    String p = name(prefix, "drift_p_value");
+    String detected = name(prefix, "drift_detected");
+    names.add(score);
+    names.add(p);
+    names.add(detected);
+    GaugeWithCallback.builder()
+        .name(score)
+        .help(
+            "Drift statistic of each feature against the model's reference: KS D, chi-square, or PSI.")
+        .labelNames("model", "feature", "test")
+        .callback(cb ->
+            driftResults((m, r) -> {
+              cb.call(r.score(), m, r.feature(), r.test());
+              if (r.psi() != null) {
+                cb.call(r.psi(), m, r.feature(), "psi");
+              }
+            }))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(p)
+        .help(
+            "p-value of the drift test of each feature (small: recent data unlike the reference).")
+        .labelNames("model", "feature")
+        .callback(cb -> driftResults((m, r) -> cb.call(r.pValue(), m, r.feature())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name(detected)
+        .help(
+            "1 while a feature of the model is in drift (p below drift.p_value; for classes, PSI too).")
+        .labelNames("model", "feature")
+        .callback(cb -> driftResults((m, r) -> cb.call(r.detected() ? 1 : 0, m, r.feature())))
+        .register(registry);
+  }
+
+  private void driftResults(
+      java.util.function.BiConsumer<String, DriftMonitor.FeatureResult> each) {
+    DriftMonitor d = drift;
+    if (d != null) {
+      d.results().forEach((m, list) -> list.forEach(r -> each.accept(m, r)));
+    }
   }
 
   /** The objectives now; empty when none are tracked. */

@@ -13,6 +13,7 @@ import dev.argus.model.LoadedModel;
 import dev.argus.model.ModelRegistry;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.TensorSpec;
+import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.LogContext;
 import dev.argus.observe.Metrics;
 import dev.argus.observe.Tracing;
@@ -53,6 +54,7 @@ public final class InferenceService {
   private final int maxConcurrent;
   private final Metrics metrics;
   private final Tracing tracing;
+  private final DriftMonitor drift;
 
   public InferenceService(
       ModelRegistry registry,
@@ -61,9 +63,11 @@ public final class InferenceService {
       Optional<String> defaultModel,
       int maxConcurrentPredictions,
       Metrics metrics,
-      Tracing tracing) {
+      Tracing tracing,
+      DriftMonitor drift) {
     this.metrics = metrics;
     this.tracing = tracing;
+    this.drift = drift;
     this.registry = registry;
     this.batchers = batchers;
     this.decoder = decoder;
@@ -422,6 +426,7 @@ public final class InferenceService {
     }
     long t2 = System.nanoTime();
     tracing.phase("queue", t1, t1 + result.queueNanos(), null);
+    drift.observe(model.name(), inputMeans(inputs), null);
     Map<String, Tensor> selected = new LinkedHashMap<>();
     if (outputs.isEmpty()) {
       selected.putAll(result.outputs());
@@ -516,6 +521,64 @@ public final class InferenceService {
         confidence);
   }
 
+  /** An image request's drift features: size, mean of each channel, top-1 confidence and class. */
+  private void observeDrift(
+      LoadedModel model, BufferedImage image, float[] pixels, Classification.Prediction top) {
+    Map<String, Double> features = new LinkedHashMap<>();
+    features.put("confidence", top.confidence());
+    features.put("width", (double) image.getWidth());
+    features.put("height", (double) image.getHeight());
+    int plane = pixels.length / 3;
+    String[] channels = {"channel_0_mean", "channel_1_mean", "channel_2_mean"};
+    for (int c = 0; c < 3; c++) {
+      double sum = 0;
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        sum += pixels[i];
+      }
+      features.put(channels[c], sum / plane);
+    }
+    drift.observe(model.name(), features, top.label());
+  }
+
+  /** A tensor request's drift features: the mean of each numeric input. */
+  static Map<String, Double> inputMeans(Map<String, Tensor> inputs) {
+    Map<String, Double> means = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+      Object d = e.getValue().data();
+      double sum = 0;
+      int n = java.lang.reflect.Array.getLength(d);
+      switch (d) {
+        case float[] f -> {
+          for (float v : f) {
+            sum += v;
+          }
+        }
+        case double[] f -> {
+          for (double v : f) {
+            sum += v;
+          }
+        }
+        case long[] f -> {
+          for (long v : f) {
+            sum += v;
+          }
+        }
+        case int[] f -> {
+          for (int v : f) {
+            sum += v;
+          }
+        }
+        default -> {
+          continue; // BYTES, BOOL, 8- and 16-bit types: no mean worth comparing
+        }
+      }
+      if (n > 0) {
+        means.put("input_" + e.getKey() + "_mean", sum / n);
+      }
+    }
+    return means;
+  }
+
   /** The {@code outcome} label of a failed request. */
   static String outcome(ArgusException e) {
     return switch (e) {
@@ -558,6 +621,7 @@ public final class InferenceService {
     // The batch span holds compute; the queue phase is the wait before the batch started.
     tracing.phase("queue", t2, t2 + result.queueNanos(), null);
     List<Classification.Prediction> predictions = postprocess(model, result.outputs(), 0, k);
+    observeDrift(model, decoded, pixels, predictions.get(0));
     long t4 = System.nanoTime();
     tracing.phase("postprocess", t3, t4, null);
     String scoreOutput =

@@ -182,6 +182,11 @@ public final class HttpServer {
                 admin.guard(adminHandlers::memory)),
             new Endpoint(
                 Method.GET,
+                "/v2/models/{model}/drift",
+                "Drift of a model's recent requests against its reference profile",
+                new DriftHandler(metrics)::handle),
+            new Endpoint(
+                Method.GET,
                 "/slo",
                 "Service level objectives: SLI per window, error budget, burn rates, status",
                 new SloHandler(metrics)::handle),
