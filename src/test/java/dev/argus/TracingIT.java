@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.argus.model.Model;
-import dev.argus.model.ModelExecutionException;
-import dev.argus.model.ModelMetadata;
-import dev.argus.model.ModelRuntime;
-import dev.argus.model.onnx.OnnxModelRuntime;
-import dev.argus.tensor.Tensor;
+import dev.argus.testing.FailingRuntime;
 import dev.argus.testing.LogCapture;
 import dev.argus.testing.OtlpReceiver;
 import dev.argus.testing.TestModels;
@@ -327,39 +322,6 @@ class TracingIT {
     }
   }
 
-  /** Real ONNX Runtime models whose runs fail while {@code failing} is set. */
-  private record FailingRuntime(OnnxModelRuntime real, AtomicBoolean failing)
-      implements ModelRuntime {
-    @Override
-    public Model load(Path file, RuntimeOptions options) {
-      Model model = real.load(file, options);
-      return new Model() {
-        @Override
-        public ModelMetadata metadata() {
-          return model.metadata();
-        }
-
-        @Override
-        public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-          if (failing.get()) {
-            throw new ModelExecutionException("injected runtime failure");
-          }
-          return model.run(inputs);
-        }
-
-        @Override
-        public void close() {
-          model.close();
-        }
-      };
-    }
-
-    @Override
-    public String version() {
-      return real.version();
-    }
-  }
-
   @Test
   void aRuntimeFailureMarksTheSpansFailedAndLogsItsStackTrace() throws Exception {
     LogCapture logs = LogCapture.start();
@@ -370,7 +332,7 @@ class TracingIT {
             TestServer.start(
                 TestModels.bundledRepository(),
                 tracingTo(receiver.endpoint()),
-                new FailingRuntime(new OnnxModelRuntime(), failing),
+                new FailingRuntime(failing),
                 true)) {
       failing.set(true);
       HttpResponse<String> response =
