@@ -2,13 +2,11 @@ package dev.argus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argus.observe.Metrics;
 import dev.argus.testing.ExternalTools;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.argus.testing.PromQl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -71,17 +69,7 @@ class DeployIT {
 
   @Test
   void rulesOnlyNameMetricsArgusExports() throws Exception {
-    Set<String> known = new HashSet<>();
-    for (String name : new Metrics(new PrometheusRegistry(), "", 100, "t", "1", List::of).names()) {
-      known.add(name);
-      for (String suffix : List.of("_bucket", "_count", "_sum")) {
-        known.add(name + suffix);
-      }
-    }
-    known.add("up");
-    Pattern identifier = Pattern.compile("(?<![:\\w.])([a-z_][a-z0-9_]*)(?![\\w:(])");
-    Set<String> keywords =
-        Set.of("by", "without", "on", "ignoring", "and", "or", "unless", "bool", "offset");
+    Set<String> known = PromQl.knownMetricNames();
     int checked = 0;
     for (Path file : RULES) {
       int blockIndent = -1; // inside "expr: |": lines indented at least this much
@@ -93,20 +81,9 @@ class DeployIT {
           blockIndent = -1;
           continue;
         }
-        String expr =
-            line.replaceFirst("^\\s*expr:\\s*\\|?", "")
-                .replaceAll("\"[^\"]*\"", "")
-                .replaceAll("\\{[^}]*}", "")
-                .replaceAll("\\[[^]]*]", "")
-                .replaceAll("(by|without|on|ignoring)\\s*\\([^)]*\\)", "")
-                .replaceAll("\\s+\\(", "(");
-        Matcher m = identifier.matcher(expr);
-        while (m.find()) {
-          String name = m.group(1);
-          if (!keywords.contains(name)) {
-            assertThat(known).as(file + ": " + line).contains(name);
-            checked++;
-          }
+        for (String name : PromQl.metricNames(line.replaceFirst("^\\s*expr:\\s*\\|?", ""))) {
+          assertThat(known).as(file + ": " + line).contains(name);
+          checked++;
         }
       }
     }
