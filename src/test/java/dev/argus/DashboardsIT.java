@@ -39,14 +39,6 @@ class DashboardsIT {
     return out;
   }
 
-  private static String run(Path dir, List<String> command) throws Exception {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-    return out;
-  }
-
   @Test
   void everyDashboardTypeChecksAsAGrafanaDashboard() throws Exception {
     Path node = ExternalTools.require("node", "nodejs");
@@ -61,7 +53,8 @@ class DashboardsIT {
               + Files.readString(d)
               + ";\nexport default d;\n");
     }
-    run(CHECK, List.of(node.toString(), "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"));
+    ExternalTools.run(
+        CHECK, List.of(node.toString(), "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"));
     assertThat(dashboards()).hasSize(3);
   }
 
@@ -84,7 +77,8 @@ class DashboardsIT {
     }
     Path file = dir.resolve("dashboards.rules.yaml");
     Files.writeString(file, rules);
-    assertThat(run(dir, List.of(promtool.toString(), "check", "rules", file.toString())))
+    assertThat(
+            ExternalTools.run(dir, List.of(promtool.toString(), "check", "rules", file.toString())))
         .contains("SUCCESS: " + n + " rules found");
     assertThat(n).isGreaterThan(20);
   }

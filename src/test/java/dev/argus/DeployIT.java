@@ -23,11 +23,7 @@ class DeployIT {
       List.of(PROMETHEUS.resolve("argus-rules.yaml"), PROMETHEUS.resolve("slo-rules.yaml"));
 
   private static String run(Path dir, String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-    return out;
+    return ExternalTools.run(dir, List.of(command));
   }
 
   @Test

@@ -29,4 +29,18 @@ public final class ExternalTools {
     assumeTrue(false, message);
     throw new AssertionError("unreachable");
   }
+
+  /**
+   * Runs a tool in {@code dir} and returns its output; fails the test, with the output, when it
+   * exits non-zero.
+   */
+  public static String run(Path dir, java.util.List<String> command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    org.assertj.core.api.Assertions.assertThat(p.waitFor())
+        .as(String.join(" ", command) + "\n" + out)
+        .isZero();
+    return out;
+  }
 }
