@@ -117,7 +117,9 @@ md = f"""# Ceiling: Argus over HTTP vs ONNX Runtime alone
 {when} on {machine}. `bench/ceiling.sh {secs} {runs}`: medians of {runs} runs. Batch size 1 on both
 sides (batching off), intra-op threads = cores, {clients} concurrent clients at saturation; Argus
 receives binary Open Inference Protocol requests over HTTP (wrk), raw ONNX Runtime is called
-in process by {clients} threads sharing one session (bench/RawOrtBench.java).
+in process by {clients} threads sharing one session (bench/RawOrtBench.java). wrk runs on the
+same cores as Argus, so the HTTP side also pays for its load generator: on a small machine the
+ratio is a lower bound.
 
 | model | raw rps | Argus rps | Argus ÷ raw | p50 ms, 1 in flight: raw / Argus (added) | p99 ms, 1 in flight: raw / Argus (added) |
 |---|---|---|---|---|---|
