@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class TracingTest {
   private static TracingConfig config(String endpoint) {
+    return config(endpoint, "http/protobuf");
+  }
+
+  private static TracingConfig config(String endpoint, String protocol) {
     return new TracingConfig(
         true,
         "argus",
         "",
         endpoint,
-        "http/protobuf",
+        protocol,
         "parentbased_always_on",
         1.0,
         Duration.ofMillis(200));
@@ -76,6 +80,23 @@ class TracingTest {
           .extracting(l -> l.getSpanContext().getTraceId())
           .containsOnly(batchTrace);
       request.end();
+    }
+  }
+
+  @Test
+  void grpcExportWorksAndCountsWhatACollectorThatIsDownNeverGot() throws Exception {
+    int closed;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      closed = free.getLocalPort();
+    }
+    try (Tracing tracing = Tracing.create(config("http://127.0.0.1:" + closed, "grpc"), "test")) {
+      tracing.tracer().spanBuilder("s").startSpan().end();
+      tracing.flush(2000);
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(tracing.droppedSpans(Tracing.EXPORT_FAILED)).isPositive());
     }
   }
 }
