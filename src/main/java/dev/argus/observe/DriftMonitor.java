@@ -69,6 +69,11 @@ public final class DriftMonitor implements AutoCloseable {
     }
   }
 
+  /** Whether requests should compute their features at all ({@code drift.enabled}). */
+  public boolean enabled() {
+    return config.enabled();
+  }
+
   /** A model (re)loaded: a fresh profile, from {@code modelDir}'s reference file if it has one. */
   public void modelLoaded(String model, Path modelDir) {
     if (!config.enabled()) {

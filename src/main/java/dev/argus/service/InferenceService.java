@@ -426,7 +426,9 @@ public final class InferenceService {
     }
     long t2 = System.nanoTime();
     tracing.phase("queue", t1, t1 + result.queueNanos(), null);
-    drift.observe(model.name(), inputMeans(inputs), null);
+    if (drift.enabled()) {
+      drift.observe(model.name(), inputMeans(inputs), null); // a pass over every input
+    }
     Map<String, Tensor> selected = new LinkedHashMap<>();
     if (outputs.isEmpty()) {
       selected.putAll(result.outputs());
@@ -621,7 +623,9 @@ public final class InferenceService {
     // The batch span holds compute; the queue phase is the wait before the batch started.
     tracing.phase("queue", t2, t2 + result.queueNanos(), null);
     List<Classification.Prediction> predictions = postprocess(model, result.outputs(), 0, k);
-    observeDrift(model, decoded, pixels, predictions.get(0));
+    if (drift.enabled()) {
+      observeDrift(model, decoded, pixels, predictions.get(0));
+    }
     long t4 = System.nanoTime();
     tracing.phase("postprocess", t3, t4, null);
     String scoreOutput =
