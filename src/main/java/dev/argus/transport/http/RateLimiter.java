@@ -88,19 +88,31 @@ final class RateLimiter {
         Duration.ofNanos((long) Math.ceil(waitNanos)));
   }
 
+  /**
+   * Keeps at most {@code max_clients} buckets, even against clients that rotate their keys: first
+   * forgets buckets that have refilled (nothing changes for those clients), then, if that is not
+   * enough, any buckets down to 90% (those clients get a fresh burst: a bounded gift, unlike
+   * unbounded memory). Runs only when over the bound, so its cost is spread over many requests.
+   */
   private void trim() {
     if (buckets.size() <= config.maxClients()) {
       return;
     }
     long now = clock.getAsLong();
     Iterator<Map.Entry<String, Bucket>> it = buckets.entrySet().iterator();
-    while (it.hasNext() && buckets.size() > config.maxClients()) {
+    while (it.hasNext()) {
       Bucket b = it.next().getValue();
       synchronized (b) {
         if (b.tokens + (now - b.updated) * tokensPerNano >= burst) {
-          it.remove(); // full again: forgetting it changes nothing for that client
+          it.remove();
         }
       }
+    }
+    int target = (int) (config.maxClients() * 0.9);
+    it = buckets.entrySet().iterator();
+    while (buckets.size() > target && it.hasNext()) {
+      it.next();
+      it.remove();
     }
   }
 

@@ -56,4 +56,13 @@ class RateLimiterTest {
 
     assertThat(limiter.clients()).isLessThanOrEqualTo(2);
   }
+
+  @Test
+  void clientsRotatingKeysCannotGrowTheBucketsPastTheBound() {
+    RateLimiter limiter = limiter(1, 1, 1000);
+    for (int i = 0; i < 100_000; i++) {
+      limiter.acquire("rotating-" + i, "/p"); // none has refilled: all are partially spent
+      assertThat(limiter.clients()).isLessThanOrEqualTo(1000);
+    }
+  }
 }
