@@ -270,39 +270,34 @@ public final class Metrics implements InferenceObserver {
   }
 
   private void driftGauges(String prefix) {
-    String score = name(prefix, "drift_score");
-    String p = name(prefix, "drift_p_value");
-    String detected = name(prefix, "drift_detected");
-    names.add(score);
-    names.add(p);
-    names.add(detected);
-    GaugeWithCallback.builder()
-        .name(score)
-        .help(
-            "Drift statistic of each feature against the model's reference: KS D, chi-square, or PSI.")
-        .labelNames("model", "feature", "test")
-        .callback(cb ->
+    callbackGauge(
+        prefix,
+        "drift_score",
+        "Drift statistic of each feature against the model's reference: KS D, chi-square, or PSI.",
+        cb ->
             driftResults((m, r) -> {
               cb.call(r.score(), m, r.feature(), r.test());
               if (r.psi() != null) {
                 cb.call(r.psi(), m, r.feature(), "psi");
               }
-            }))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name(p)
-        .help(
-            "p-value of the drift test of each feature (small: recent data unlike the reference).")
-        .labelNames("model", "feature")
-        .callback(cb -> driftResults((m, r) -> cb.call(r.pValue(), m, r.feature())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name(detected)
-        .help(
-            "1 while a feature of the model is in drift (p below drift.p_value; for classes, PSI too).")
-        .labelNames("model", "feature")
-        .callback(cb -> driftResults((m, r) -> cb.call(r.detected() ? 1 : 0, m, r.feature())))
-        .register(registry);
+            }),
+        "model",
+        "feature",
+        "test");
+    callbackGauge(
+        prefix,
+        "drift_p_value",
+        "p-value of the drift test of each feature (small: recent data unlike the reference).",
+        cb -> driftResults((m, r) -> cb.call(r.pValue(), m, r.feature())),
+        "model",
+        "feature");
+    callbackGauge(
+        prefix,
+        "drift_detected",
+        "1 while a feature of the model is in drift (p below drift.p_value; for classes, PSI too).",
+        cb -> driftResults((m, r) -> cb.call(r.detected() ? 1 : 0, m, r.feature())),
+        "model",
+        "feature");
   }
 
   private void driftResults(
@@ -320,36 +315,30 @@ public final class Metrics implements InferenceObserver {
   }
 
   private void sloGauges(String prefix) {
-    String sli = name(prefix, "slo_sli_ratio");
-    String remaining = name(prefix, "slo_error_budget_remaining_ratio");
-    String burn = name(prefix, "slo_burn_rate");
-    names.add(sli);
-    names.add(remaining);
-    names.add(burn);
-    GaugeWithCallback.builder()
-        .name(sli)
-        .help("Good events ÷ valid events of each objective over each window (1 with no events).")
-        .labelNames("slo", "window")
-        .callback(cb ->
-            slos().forEach(st -> st.sli().forEach((w, v) -> cb.call(v, st.objective().name(), w))))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name(remaining)
-        .help("Share of the error budget left over the objective's window (negative: overspent).")
-        .labelNames("slo")
-        .callback(
-            cb -> slos().forEach(st -> cb.call(st.budgetRemainingRatio(), st.objective().name())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name(burn)
-        .help(
-            "How fast the error budget burns over each window: 1 spends it exactly in the objective's window.")
-        .labelNames("slo", "window")
-        .callback(cb ->
+    callbackGauge(
+        prefix,
+        "slo_sli_ratio",
+        "Good events ÷ valid events of each objective over each window (1 with no events).",
+        cb ->
+            slos().forEach(st -> st.sli().forEach((w, v) -> cb.call(v, st.objective().name(), w))),
+        "slo",
+        "window");
+    callbackGauge(
+        prefix,
+        "slo_error_budget_remaining_ratio",
+        "Share of the error budget left over the objective's window (negative: overspent).",
+        cb -> slos().forEach(st -> cb.call(st.budgetRemainingRatio(), st.objective().name())),
+        "slo");
+    callbackGauge(
+        prefix,
+        "slo_burn_rate",
+        "How fast the error budget burns over each window: 1 spends it exactly in the objective's window.",
+        cb ->
             slos()
                 .forEach(
-                    st -> st.burnRate().forEach((w, v) -> cb.call(v, st.objective().name(), w))))
-        .register(registry);
+                    st -> st.burnRate().forEach((w, v) -> cb.call(v, st.objective().name(), w))),
+        "slo",
+        "window");
   }
 
   /** Where {@code tracing_spans_dropped_total} reads its counts. */
@@ -509,14 +498,29 @@ public final class Metrics implements InferenceObserver {
       String help,
       Supplier<List<QueueReading>> queues,
       ToIntFunction<QueueReading> value) {
+    callbackGauge(
+        prefix,
+        name,
+        help,
+        cb -> queues.get().forEach(q -> cb.call(value.applyAsInt(q), q.model(), q.version())),
+        "model",
+        "version");
+  }
+
+  /** A gauge read at scrape time: {@code callback} reports every labelled value there is. */
+  private void callbackGauge(
+      String prefix,
+      String name,
+      String help,
+      java.util.function.Consumer<GaugeWithCallback.Callback> callback,
+      String... labels) {
     String full = name(prefix, name);
     names.add(full);
     GaugeWithCallback.builder()
         .name(full)
         .help(help)
-        .labelNames("model", "version")
-        .callback(
-            cb -> queues.get().forEach(q -> cb.call(value.applyAsInt(q), q.model(), q.version())))
+        .labelNames(labels)
+        .callback(callback::accept)
         .register(registry);
   }
 
