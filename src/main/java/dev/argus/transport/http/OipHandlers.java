@@ -6,7 +6,6 @@ import dev.argus.health.HealthService;
 import dev.argus.service.ArgusException;
 import dev.argus.service.InferenceService;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
@@ -113,8 +112,9 @@ final class OipHandlers {
       int headerLength = headerLength(req);
       byte[] body = Bodies.read(req, maxRequestBytes);
       long received = System.nanoTime();
+      // A header longer than the body is refused by the parse below; log what there is.
       Payloads.requestText(
-          req, headerLength < 0 ? body : java.util.Arrays.copyOf(body, headerLength));
+          req, body, headerLength < 0 ? body.length : Math.min(headerLength, body.length));
       OipCodec.Request request = OipCodec.parse(body, headerLength, maxTensorElements);
       InferenceService.InferResult result =
           service.infer(
@@ -134,20 +134,16 @@ final class OipHandlers {
     }
   }
 
+  /** A JSON answer, or a binary one whose JSON header is all the canonical line may show. */
   private static void send(ServerRequest req, ServerResponse res, OipCodec.Encoded encoded) {
-    res.status(Status.OK_200);
-    res.header(RequestIds.HEADER, Responses.requestId(req));
+    byte[] body = encoded.body();
     if (encoded.headerLength() >= 0) {
-      res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
       res.header(
           HeaderNames.create(OipCodec.HEADER_LENGTH), String.valueOf(encoded.headerLength()));
-      Payloads.response(req, java.util.Arrays.copyOf(encoded.body(), encoded.headerLength()));
+      Responses.send(req, res, 200, "application/octet-stream", body, encoded.headerLength());
     } else {
-      res.header(HeaderNames.CONTENT_TYPE, Responses.JSON);
-      Payloads.response(req, encoded.body());
+      Responses.send(req, res, 200, Responses.JSON, body, body.length);
     }
-    req.context().register(EdgeFilter.RESPONSE_BYTES, (long) encoded.body().length);
-    res.send(encoded.body());
   }
 
   /** {@code POST /v2/repository/index}: every model in the repository folder and its state. */

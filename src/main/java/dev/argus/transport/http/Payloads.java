@@ -21,7 +21,14 @@ final class Payloads {
 
   /** Records a request body that holds no image. */
   static void requestText(ServerRequest req, byte[] body) {
-    limit(req).ifPresent(max -> req.context().register(EdgeFilter.REQUEST_PAYLOAD, cut(body, max)));
+    requestText(req, body, body.length);
+  }
+
+  /** Records the first {@code length} bytes of a request body (a binary body's JSON header). */
+  static void requestText(ServerRequest req, byte[] body, int length) {
+    limit(req)
+        .ifPresent(
+            max -> req.context().register(EdgeFilter.REQUEST_PAYLOAD, cut(body, length, max)));
   }
 
   /** Records an image request: the image as size and hash, plus the other fields. */
@@ -36,8 +43,14 @@ final class Payloads {
 
   /** Records a response body. */
   static void response(ServerRequest req, byte[] body) {
+    response(req, body, body.length);
+  }
+
+  /** Records the first {@code length} bytes of a response body (a binary body's JSON header). */
+  static void response(ServerRequest req, byte[] body, int length) {
     limit(req)
-        .ifPresent(max -> req.context().register(EdgeFilter.RESPONSE_PAYLOAD, cut(body, max)));
+        .ifPresent(
+            max -> req.context().register(EdgeFilter.RESPONSE_PAYLOAD, cut(body, length, max)));
   }
 
   /** {@code {"bytes": N, "sha256": "..."}}. */
@@ -56,12 +69,17 @@ final class Payloads {
 
   /** The body as UTF-8 text, at most {@code max} bytes of it, marked when cut. */
   static String cut(byte[] body, int max) {
-    if (body.length <= max) {
-      return new String(body, StandardCharsets.UTF_8);
+    return cut(body, body.length, max);
+  }
+
+  /** The first {@code length} bytes of {@code body} as UTF-8 text, at most {@code max} of them. */
+  static String cut(byte[] body, int length, int max) {
+    if (length <= max) {
+      return new String(body, 0, length, StandardCharsets.UTF_8);
     }
     return new String(body, 0, max, StandardCharsets.UTF_8)
         + "...("
-        + (body.length - max)
+        + (length - max)
         + " more bytes)";
   }
 }

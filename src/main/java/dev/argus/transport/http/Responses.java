@@ -18,14 +18,28 @@ final class Responses {
   private Responses() {}
 
   static void json(ServerRequest req, ServerResponse res, int status, JsonNode body) {
+    byte[] bytes = Json.bytes(body);
+    send(req, res, status, JSON, bytes, bytes.length);
+  }
+
+  /**
+   * Sends {@code body} with the request id, counting its size for the canonical line, which may
+   * show its first {@code loggedLength} bytes when payloads are logged.
+   */
+  static void send(
+      ServerRequest req,
+      ServerResponse res,
+      int status,
+      String contentType,
+      byte[] body,
+      int loggedLength) {
     res.status(Status.create(status));
-    res.header(HeaderNames.CONTENT_TYPE, JSON);
+    res.header(HeaderNames.CONTENT_TYPE, contentType);
     // Error handlers run on a reset response, so the id is set again on every send.
     res.header(RequestIds.HEADER, requestId(req));
-    byte[] bytes = Json.bytes(body);
-    req.context().register(EdgeFilter.RESPONSE_BYTES, (long) bytes.length);
-    Payloads.response(req, bytes);
-    res.send(bytes);
+    req.context().register(EdgeFilter.RESPONSE_BYTES, (long) body.length);
+    Payloads.response(req, body, loggedLength);
+    res.send(body);
   }
 
   static String requestId(ServerRequest req) {
