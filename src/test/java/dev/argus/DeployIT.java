@@ -47,6 +47,14 @@ class DeployIT {
   }
 
   @Test
+  void composeFilePassesDockerComposeConfig() throws Exception {
+    // docker-compose validates the file against the Compose schema without an engine.
+    String compose = ExternalTools.require("docker-compose", "docker-compose").toString();
+    assertThat(run(Path.of("."), compose, "-f", "docker-compose.yml", "config", "--services"))
+        .contains("argus", "prometheus", "alertmanager", "jaeger", "grafana");
+  }
+
+  @Test
   void everyAlertHasSummaryDescriptionAndAnExistingRunbook() throws Exception {
     for (Path file : RULES) {
       String text = Files.readString(file);

@@ -1,0 +1,33 @@
+# Argus container image: `docker build -t argus .` (or `docker compose up`, docker-compose.yml).
+# Stage 1 builds the shaded jar with the Maven wrapper; stage 2 is a JRE 21 on Ubuntu (glibc, which
+# ONNX Runtime's native library needs), runs as user 10001 (the Kubernetes Deployment's runAsUser)
+# and carries the bundled models. Checked by ContainerFilesTest; docs/deployment.md.
+
+FROM eclipse-temurin:21-jdk-noble AS build
+WORKDIR /src
+# Dependencies first, so a source change does not download them again.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+RUN ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package \
+ && cp target/argus-*-all.jar /src/argus.jar
+
+FROM eclipse-temurin:21-jre-noble
+# curl for the HEALTHCHECK only; the user matches the Deployment's securityContext.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 argus \
+ && useradd --system --uid 10001 --gid argus --home-dir /nonexistent --shell /usr/sbin/nologin argus
+COPY --from=build /src/argus.jar /opt/argus/argus.jar
+COPY models/ /models/
+COPY deploy/docker/argus.yaml /etc/argus/argus.yaml
+USER 10001:10001
+EXPOSE 8080
+# The heap is a share of the container's memory limit; ONNX Runtime's native memory needs the rest.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -Djava.io.tmpdir=/tmp"
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS -o /dev/null http://127.0.0.1:8080/healthz || exit 1
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/argus/argus.jar"]
+CMD ["serve", "--config", "/etc/argus/argus.yaml"]
