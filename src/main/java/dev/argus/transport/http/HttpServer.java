@@ -8,6 +8,7 @@ import dev.argus.observe.Metrics;
 import dev.argus.observe.Tracing;
 import dev.argus.service.ArgusException;
 import dev.argus.service.InferenceService;
+import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /** The HTTP face of Argus: routes, edge filter, error mapping, on one Helidon listener. */
@@ -197,8 +199,25 @@ public final class HttpServer {
     this.adminEndpoints = all.stream().filter(HttpServer::isAdmin).toList();
   }
 
+  /**
+   * Helidon 4.4.0 looks its global MapperManager up in the service registry on every typed header
+   * read ({@code Headers.contentLength()}, which its HTTP/1 connection calls for every request),
+   * and the registry builds a new MapperManager for each lookup: a third of the server's CPU per
+   * request on a tiny model in the overhead benchmark (helidon-io/helidon#11383, fixed after
+   * 4.4.0). Setting the global instance once, before any request, turns that lookup into a field
+   * read.
+   */
+  private static final AtomicBoolean MAPPERS_PINNED = new AtomicBoolean();
+
+  static void pinGlobalMappers() {
+    if (MAPPERS_PINNED.compareAndSet(false, true)) {
+      MapperManager.global(MapperManager.create());
+    }
+  }
+
   /** Starts listening; returns once the port is bound. */
   public void start() {
+    pinGlobalMappers();
     server =
         WebServer.builder()
             .host(config.server().host())
