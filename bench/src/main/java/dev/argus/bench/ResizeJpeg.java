@@ -1,10 +1,12 @@
+package dev.argus.bench;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import javax.imageio.ImageIO;
 
-/** java bench/ResizeJpeg.java IN OUT SIZE: a SIZExSIZE JPEG of IN, as a client that resizes sends. */
+/** java -cp BENCH_CLASSPATH dev.argus.bench.ResizeJpeg IN OUT SIZE: a SIZExSIZE JPEG of IN, as a client that resizes sends. */
 public class ResizeJpeg {
   public static void main(String[] args) throws Exception {
     int size = Integer.parseInt(args[2]);

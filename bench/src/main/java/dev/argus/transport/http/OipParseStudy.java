@@ -16,9 +16,9 @@ import java.util.Random;
  * float[]), and the binary extension. Prints time and bytes allocated per request, and ratios.
  *
  * <p>Compiled into target/bench-classes beside target/classes (same package, same class loader) by
- * bench/oip.sh: java -cp target/bench-classes:target/classes:DEPS dev.argus.transport.http.OipParseBench
+ * bench/oip.sh: java -cp target/bench-classes:target/classes:DEPS dev.argus.transport.http.OipParseStudy
  */
-public final class OipParseBench {
+public final class OipParseStudy {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {

@@ -1,3 +1,5 @@
+package dev.argus.bench;
+
 import dev.argus.observe.Metrics;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,9 +13,9 @@ import java.util.List;
  * /metrics render time with 1,000+ series: the Argus catalogue plus JVM metrics, filled as a busy
  * server with 20 models of 50 classes would fill it. Prints: SERIES FORMAT MEDIAN_MS P99_MS BYTES.
  *
- * <p>Run by bench/metrics.sh: java -cp CLASSPATH bench/MetricsRenderBench.java ITERATIONS
+ * <p>Run by bench/run.sh metrics: java -cp BENCH_CLASSPATH dev.argus.bench.MetricsRender ITERATIONS
  */
-public class MetricsRenderBench {
+public final class MetricsRender {
   public static void main(String[] args) throws Exception {
     int iterations = Integer.parseInt(args[0]);
     PrometheusRegistry registry = new PrometheusRegistry();

