@@ -82,6 +82,11 @@ for name, shape in (("image", [1, 3, 224, 224]), ("mlp", [1, 1024]), ("det", [1,
     with open(f"{sys.argv[1]}/{name}.body", "wb") as f:
         f.write(header + data.tobytes())
     lengths.append(str(len(header)))
+    if name == "mlp":  # the same tensor as JSON numbers
+        body = {"inputs": [{"name": "input", "shape": shape, "datatype": "FP32",
+                            "data": [round(v, 6) for v in data]}]}
+        with open(f"{sys.argv[1]}/mlp.json.body", "w") as f:
+            json.dump(body, f, separators=(",", ":"))
 print(" ".join(lengths))
 PY
 )"
@@ -111,7 +116,7 @@ stop_argus() { kill "$argus_pid"; wait "$argus_pid" 2>/dev/null || true; }
 
 # load KIND CONNECTIONS PATH [SECONDS]: one wrk run; prints "rps p50_ms p99_ms requests" and fails
 # on any error or non-2xx answer. KIND: image (multipart JPEG), get, image-tensor, mlp, det (binary
-# Open Inference Protocol bodies).
+# Open Inference Protocol bodies), mlp-json (the mlp tensor as JSON numbers).
 load() {
   local kind="$1" conns="$2" path="$3" s="${4:-$secs}" script header="" body="" out
   case "$kind" in
@@ -119,6 +124,7 @@ load() {
     get) script=get.lua ;;
     image-tensor) script=body.lua body="$work/image.body" header="$image_header" ;;
     mlp) script=body.lua body="$work/mlp.body" header="$mlp_header" ;;
+    mlp-json) script=body.lua body="$work/mlp.json.body" ;;
     det) script=body.lua body="$work/det.body" header="$det_header" ;;
   esac
   out="$(IMAGE="$image" BODY="$body" HEADER_LENGTH="$header" wrk -t"$((conns < 2 ? 1 : 2))" \
@@ -178,9 +184,11 @@ scenario_overhead() {
   text "bench/models), binary Open Inference Protocol requests, Argus as shipped. Saturation: 4"
   text "connections; server CPU per request from /proc/PID/stat (user + system) over the run, against"
   text "ONNX Runtime alone in process (its process CPU over the same kind of run). One in flight: Argus"
-  text "p50/p99 minus raw p50/p99, the latency the server adds to a request."
+  text "p50/p99 minus raw p50/p99, the latency the server adds to a request. JSON: the same tensor as"
+  text "1,024 JSON numbers (about 9 KB) instead of binary data."
   start_argus overhead "$work/triage-unbatched.yaml"
   warm mlp 4 /v2/models/mlp/infer
+  warm mlp-json 4 /v2/models/mlp/infer
   local i rps p50 p99 n cpu c0 c1
   for i in $(seq 1 "$runs"); do
     read -r rps p50 p99 cpu <<< "$(raw tensor "$models/mlp/1/model.onnx" input 1,1024 4)"
@@ -190,6 +198,8 @@ scenario_overhead() {
     c1="$(cpu_us "$argus_pid")"
     fig argus.saturated_rps "$rps"
     fig argus.cpu_us_per_request "$(python3 -c "print(round(($c1 - $c0) / $n, 2))")"
+    read -r rps _ _ _ <<< "$(load mlp-json 4 /v2/models/mlp/infer)"
+    fig argus.json_saturated_rps "$rps"
     read -r rps p50 p99 _ <<< "$(raw tensor "$models/mlp/1/model.onnx" input 1,1024 1)"
     fig raw.one_in_flight_p50_ms "$p50"; fig raw.one_in_flight_p99_ms "$p99"
     read -r rps p50 p99 _ <<< "$(load mlp 1 /v2/models/mlp/infer)"
@@ -198,6 +208,7 @@ scenario_overhead() {
   stop_argus
   ratio throughput_ratio argus.saturated_rps raw.saturated_rps
   ratio cpu_per_request_ratio argus.cpu_us_per_request raw.cpu_us_per_request
+  ratio json_vs_binary_throughput_ratio argus.json_saturated_rps argus.saturated_rps
   diff_of added_p50_ms argus.one_in_flight_p50_ms raw.one_in_flight_p50_ms
   diff_of added_p99_ms argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
 }
