@@ -10,8 +10,6 @@ import dev.argus.config.ConfigLoader;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,20 +93,11 @@ class ContainerFilesTest {
   }
 
   private static PodSpec pod() throws Exception {
-    try (InputStream in = Files.newInputStream(Path.of("deploy/kubernetes/base/deployment.yaml"))) {
-      return Serialization.unmarshal(in, Deployment.class).getSpec().getTemplate().getSpec();
-    }
-  }
-
-  private static Set<String> routedPaths() throws Exception {
-    JsonNode doc;
-    try (InputStream in =
-        ContainerFilesTest.class.getResourceAsStream("/dev/argus/transport/http/openapi.yaml")) {
-      doc = YAML.readTree(in);
-    }
-    Set<String> paths = new HashSet<>();
-    doc.path("paths").fieldNames().forEachRemaining(paths::add);
-    return paths;
+    return DeploymentManifestsTest.load(
+            Path.of("deploy/kubernetes/base/deployment.yaml"), Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec();
   }
 
   private static String[] jsonArray(String text) throws Exception {
@@ -169,7 +158,7 @@ class ContainerFilesTest {
     assertThat(url.find()).isTrue();
     URI health = URI.create(url.group(1));
     assertThat(health.getPort()).isEqualTo(exposed);
-    assertThat(routedPaths()).contains(health.getPath());
+    assertThat(DeploymentManifestsTest.routedPaths()).contains(health.getPath());
     assertThat(health.getPath()).isEqualTo(container.getLivenessProbe().getHttpGet().getPath());
   }
 

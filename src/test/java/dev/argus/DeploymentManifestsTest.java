@@ -32,13 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DeploymentManifestsTest {
   private static final Path BASE = Path.of("deploy/kubernetes/base");
 
-  private static <T> T load(Path file, Class<T> type) throws Exception {
+  /** A manifest parsed into fabric8's typed object. */
+  static <T> T load(Path file, Class<T> type) throws Exception {
     try (InputStream in = Files.newInputStream(file)) {
       return Serialization.unmarshal(in, type);
     }
   }
 
-  private static Set<String> routedPaths() throws Exception {
+  /** The paths Argus routes, from its OpenAPI document (OpenApiIT keeps it equal to the router). */
+  static Set<String> routedPaths() throws Exception {
     JsonNode doc;
     try (InputStream in =
         DeploymentManifestsTest.class.getResourceAsStream(
