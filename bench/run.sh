@@ -99,9 +99,9 @@ ratio() { echo "RATIO $1 $2 $3" >> "$samples"; }
 diff_of() { echo "DIFF $1 $2 $3" >> "$samples"; }
 text() { echo "TEXT $*" >> "$samples"; }
 
-# start_argus NAME TRIAGE_YAML [VAR=value ...]: Argus as shipped (defaults) on the bench repository,
-# image-triage configured by TRIAGE_YAML; sets argus_pid and argus_port.
-start_argus() {
+# launch_argus NAME TRIAGE_YAML [VAR=value ...]: starts Argus as shipped (defaults) on the bench
+# repository, image-triage configured by TRIAGE_YAML, without waiting; sets argus_pid, argus_port.
+launch_argus() {
   local name="$1" triage="$2"
   shift 2
   cp "$triage" "$models/image-triage/model.yaml"
@@ -110,7 +110,11 @@ start_argus() {
     --port "$argus_port" --model-repository "$models" > "$work/$name.log" 2>&1 &
   argus_pid=$!
   pids+=("$argus_pid")
-  wait_ready "$argus_port" || { tail -n 30 "$work/$name.log" >&2; exit 1; }
+}
+# start_argus NAME TRIAGE_YAML [VAR=value ...]: launch_argus, then wait until it is ready.
+start_argus() {
+  launch_argus "$@"
+  wait_ready "$argus_port" || { tail -n 30 "$work/$1.log" >&2; exit 1; }
 }
 stop_argus() { kill "$argus_pid"; wait "$argus_pid" 2>/dev/null || true; }
 
@@ -209,6 +213,8 @@ scenario_overhead() {
   ratio throughput_ratio argus.saturated_rps raw.saturated_rps
   ratio cpu_per_request_ratio argus.cpu_us_per_request raw.cpu_us_per_request
   ratio json_vs_binary_throughput_ratio argus.json_saturated_rps argus.saturated_rps
+  ratio one_in_flight_p50_ratio argus.one_in_flight_p50_ms raw.one_in_flight_p50_ms
+  ratio one_in_flight_p99_ratio argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
   diff_of added_p50_ms argus.one_in_flight_p50_ms raw.one_in_flight_p50_ms
   diff_of added_p99_ms argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
 }
@@ -353,13 +359,8 @@ scenario_startup() {
   text "run of /predict (8 connections)."
   local i t0 t1 idle
   for i in $(seq 1 "$runs"); do
-    cp "$work/triage-shipped.yaml" "$models/image-triage/model.yaml"
-    argus_port=$((next_port++))
     t0="$(date +%s%N)"
-    "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
-      --port "$argus_port" --model-repository "$models" > "$work/startup.log" 2>&1 &
-    argus_pid=$!
-    pids+=("$argus_pid")
+    launch_argus startup "$work/triage-shipped.yaml"
     until curl -sf -o /dev/null "http://127.0.0.1:$argus_port/readyz"; do
       kill -0 "$argus_pid" 2>/dev/null || { tail -n 30 "$work/startup.log" >&2; exit 1; }
       (( $(date +%s%N) - t0 < 120000000000 )) || { echo "bench: not ready in 120 s" >&2; exit 1; }
