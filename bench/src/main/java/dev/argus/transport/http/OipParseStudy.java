@@ -16,7 +16,7 @@ import java.util.Random;
  * float[]), and the binary extension. Prints time and bytes allocated per request, and ratios.
  *
  * <p>Compiled into target/bench-classes beside target/classes (same package, same class loader) by
- * bench/oip.sh: java -cp target/bench-classes:target/classes:DEPS dev.argus.transport.http.OipParseStudy
+ * bench/studies/oip.sh: java -cp BENCH_CLASSPATH dev.argus.transport.http.OipParseStudy
  */
 public final class OipParseStudy {
   private static final ObjectMapper MAPPER = new ObjectMapper();
