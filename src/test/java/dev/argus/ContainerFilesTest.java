@@ -208,7 +208,7 @@ class ContainerFilesTest {
     }
     JsonNode argus = services.path("argus");
     assertThat(argus.path("build").asText()).isEqualTo(".");
-    assertThat(published(argus)).contains(config.server().port());
+    assertThat(ports(argus, HOST)).contains(config.server().port());
     assertThat(argus.path("stop_grace_period").asText()).isEqualTo("45s");
     long drain =
         config.server().drainDelay().toSeconds() + config.server().shutdownGrace().toSeconds();
@@ -220,7 +220,7 @@ class ContainerFilesTest {
       for (JsonNode hostPort : target) {
         String[] hp = hostPort.asText().split(":");
         assertThat(services.has(hp[0])).as(hostPort.asText()).isTrue();
-        assertThat(containerPorts(services.path(hp[0]))).contains(Integer.parseInt(hp[1]));
+        assertThat(ports(services.path(hp[0]), CONTAINER)).contains(Integer.parseInt(hp[1]));
       }
     }
     String mounts = services.path("prometheus").path("volumes").toString();
@@ -230,7 +230,7 @@ class ContainerFilesTest {
     // Traces go to Jaeger's OTLP/HTTP port.
     URI otlp = URI.create(argus.path("environment").path("ARGUS_TRACING_ENDPOINT").asText());
     assertThat(services.has(otlp.getHost())).isTrue();
-    assertThat(containerPorts(services.path(otlp.getHost()))).contains(otlp.getPort());
+    assertThat(ports(services.path(otlp.getHost()), CONTAINER)).contains(otlp.getPort());
 
     // Grafana: the data sources point at compose services, exemplars link to the Jaeger source,
     // and every dashboard is mounted where the provider looks.
@@ -241,7 +241,7 @@ class ContainerFilesTest {
     for (JsonNode source : sources) {
       uids.add(source.path("uid").asText());
       URI url = URI.create(source.path("url").asText());
-      assertThat(containerPorts(services.path(url.getHost()))).contains(url.getPort());
+      assertThat(ports(services.path(url.getHost()), CONTAINER)).contains(url.getPort());
     }
     sources.findValues("datasourceUid").forEach(u -> assertThat(uids).contains(u.asText()));
     String dashboards =
@@ -270,16 +270,13 @@ class ContainerFilesTest {
         .isEqualTo("grafana/grafana:" + schema);
   }
 
-  private static Set<Integer> published(JsonNode service) {
-    Set<Integer> out = new HashSet<>();
-    service.path("ports").forEach(p -> out.add(Integer.parseInt(p.asText().split(":")[0])));
-    return out;
-  }
+  private static final int HOST = 0;
+  private static final int CONTAINER = 1;
 
-  /** The container ports a service publishes (host:container). */
-  private static Set<Integer> containerPorts(JsonNode service) {
+  /** One side of the "host:container" port mappings a compose service publishes. */
+  private static Set<Integer> ports(JsonNode service, int side) {
     Set<Integer> out = new HashSet<>();
-    service.path("ports").forEach(p -> out.add(Integer.parseInt(p.asText().split(":")[1])));
+    service.path("ports").forEach(p -> out.add(Integer.parseInt(p.asText().split(":")[side])));
     return out;
   }
 }
