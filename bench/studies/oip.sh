@@ -13,7 +13,7 @@ trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 . "$root/bench/lib.sh"
 build_bench
-parse="$(bench_java dev.argus.transport.http.OipParseStudy 20)"
+parse="$(bench_java dev.argus.bench.oip.OipParseStudy 20)"
 echo "$parse" >&2
 
 # The two bodies: the same seeded tensor as JSON and as binary data after a JSON header.

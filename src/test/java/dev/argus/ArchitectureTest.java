@@ -2,31 +2,58 @@ package dev.argus;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.argus.service.ArgusException;
+import dev.argus.testing.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The package map of DESIGN.md: dependencies point downward only. */
+/** The package map of docs/architecture.md: dependencies point downward only. */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.argus");
 
+  private static final String[] CORE = {
+    "dev.argus.service..",
+    "dev.argus.health..",
+    "dev.argus.batching..",
+    "dev.argus.image..",
+    "dev.argus.model..",
+    "dev.argus.observe..",
+    "dev.argus.tensor..",
+    "dev.argus.config.."
+  };
+
   @Test
-  void packagesDependOnlyOnWhatTheDesignAllows() {
+  void packagesDependOnlyOnWhatTheMapAllows() {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
-        .layer("main")
+        .layer("entry")
         .definedBy("dev.argus")
+        .layer("cli")
+        .definedBy("dev.argus.cli..")
+        .layer("server")
+        .definedBy("dev.argus.server..")
         .layer("http")
         .definedBy("dev.argus.transport.http..")
-        .layer("service")
-        .definedBy("dev.argus.service..")
+        .layer("edge")
+        .definedBy("dev.argus.transport.edge..")
         .layer("health")
         .definedBy("dev.argus.health..")
+        .layer("service")
+        .definedBy("dev.argus.service..")
         .layer("batching")
         .definedBy("dev.argus.batching..")
         .layer("image")
@@ -39,28 +66,45 @@ class ArchitectureTest {
         .definedBy("dev.argus.tensor..")
         .layer("config")
         .definedBy("dev.argus.config..")
-        .whereLayer("main")
+        .whereLayer("entry")
         .mayNotBeAccessedByAnyLayer()
+        .whereLayer("cli")
+        .mayOnlyBeAccessedByLayers("entry")
+        .whereLayer("server")
+        .mayOnlyBeAccessedByLayers("entry", "cli")
         .whereLayer("http")
-        .mayOnlyBeAccessedByLayers("main")
-        .whereLayer("service")
-        .mayOnlyBeAccessedByLayers("main", "http")
+        .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("edge")
+        .mayOnlyBeAccessedByLayers("server", "http")
         .whereLayer("health")
-        .mayOnlyBeAccessedByLayers("main", "http")
+        .mayOnlyBeAccessedByLayers("server", "http")
+        .whereLayer("service")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "health")
         .whereLayer("batching")
-        .mayOnlyBeAccessedByLayers("main", "service", "health")
+        .mayOnlyBeAccessedByLayers("server", "http", "service")
         .whereLayer("image")
-        .mayOnlyBeAccessedByLayers("main", "service")
+        .mayOnlyBeAccessedByLayers("server", "service")
         .whereLayer("model")
-        .mayOnlyBeAccessedByLayers("main", "service", "health", "batching")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "health", "service", "batching")
         .whereLayer("observe")
-        .mayOnlyBeAccessedByLayers("main", "http", "service", "batching", "model")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "service", "batching")
         .whereLayer("tensor")
         .mayOnlyBeAccessedByLayers(
-            "main", "http", "service", "batching", "image", "model", "observe")
+            "server", "http", "edge", "service", "batching", "image", "model", "observe")
         .whereLayer("config")
-        .mayOnlyBeAccessedByLayers("main", "http", "service", "model", "observe")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "service", "model", "observe")
         .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+
+  @Test
+  void nothingBelowTheTransportKnowsAProtocolOrHelidon() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.argus.transport..", "io.helidon..", "io.grpc..")
         .check(CLASSES);
   }
 
@@ -76,13 +120,44 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheTransportUsesHelidon() {
+  void onlyObservationAndTheTransportUseOpenTelemetry() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.argus.transport..")
+        .resideOutsideOfPackages("dev.argus.observe..", "dev.argus.transport..")
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("io.helidon..")
+        .resideInAPackage("io.opentelemetry..")
         .check(CLASSES);
+  }
+
+  @Test
+  void theDomainsFailuresAreInferenceFailuresOnly() {
+    assertThat(
+            Arrays.stream(ArgusException.class.getPermittedSubclasses()).map(Class::getSimpleName))
+        .containsExactlyInAnyOrder(
+            "InvalidInput",
+            "NotFound",
+            "ModelNotReady",
+            "QueueFull",
+            "ShuttingDown",
+            "DeadlineExceeded",
+            "InferenceFailed");
+  }
+
+  @Test
+  void noSourceFileIsAHub() throws IOException {
+    Map<String, Long> tooLong = new LinkedHashMap<>();
+    Path main = TestModels.projectRoot().resolve("src/main/java");
+    try (Stream<Path> files = Files.walk(main)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        long lines = Files.lines(f).count();
+        String name = main.relativize(f).toString();
+        long limit = name.endsWith("service/InferenceService.java") ? 300 : 400;
+        if (lines >= limit) {
+          tooLong.put(name, lines);
+        }
+      }
+    }
+    assertThat(tooLong).as("files of 400 lines or more (InferenceService: 300)").isEmpty();
   }
 }

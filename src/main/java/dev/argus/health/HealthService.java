@@ -1,6 +1,6 @@
 package dev.argus.health;
 
-import dev.argus.model.ModelRegistry;
+import dev.argus.service.ModelCatalogue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,21 +33,17 @@ public final class HealthService {
     }
   }
 
-  private final ModelRegistry registry;
+  private final ModelCatalogue catalogue;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
 
-  public HealthService(ModelRegistry registry) {
-    this.registry = registry;
+  public HealthService(ModelCatalogue catalogue) {
+    this.catalogue = catalogue;
   }
 
   /** Readiness turns false from now on: the server is about to stop. */
   public void markDraining() {
     draining.set(true);
-  }
-
-  public boolean isDraining() {
-    return draining.get();
   }
 
   public Report liveness() {
@@ -59,18 +55,18 @@ public final class HealthService {
     checks.add(
         new Check(
             "server", !draining.get(), draining.get() ? "shutting down" : "accepting requests"));
-    List<ModelRegistry.Status> models = registry.statuses();
+    List<ModelCatalogue.Status> models = catalogue.statuses();
     if (models.isEmpty()) {
       checks.add(
-          new Check("models", false, "no models in repository " + registry.repository().root()));
+          new Check("models", false, "no models in repository " + catalogue.repository().root()));
     }
-    for (ModelRegistry.Status s : models) {
-      if (s.state() == ModelRegistry.State.UNLOADED) {
+    for (ModelCatalogue.Status s : models) {
+      if (s.state() == ModelCatalogue.State.UNLOADED) {
         // Unloaded on purpose (repository API): not served, but no reason to leave the rotation.
         checks.add(new Check("model " + s.name(), true, "unloaded, not served"));
         continue;
       }
-      boolean ok = s.state() == ModelRegistry.State.READY;
+      boolean ok = s.state() == ModelCatalogue.State.READY;
       checks.add(
           new Check(
               "model " + s.name(), ok, ok ? "ready (version " + s.version() + ")" : describe(s)));
@@ -84,13 +80,13 @@ public final class HealthService {
     }
     List<Check> checks = new ArrayList<>();
     checks.add(new Check("config", true, "valid"));
-    List<ModelRegistry.Status> models = registry.statuses();
+    List<ModelCatalogue.Status> models = catalogue.statuses();
     if (models.isEmpty()) {
       checks.add(
-          new Check("models", false, "no models in repository " + registry.repository().root()));
+          new Check("models", false, "no models in repository " + catalogue.repository().root()));
     }
-    for (ModelRegistry.Status s : models) {
-      boolean loaded = s.state() == ModelRegistry.State.READY;
+    for (ModelCatalogue.Status s : models) {
+      boolean loaded = s.state() == ModelCatalogue.State.READY;
       checks.add(
           new Check("model " + s.name() + " loaded", loaded, loaded ? "loaded" : describe(s)));
       checks.add(
@@ -106,7 +102,7 @@ public final class HealthService {
     return report;
   }
 
-  private static String describe(ModelRegistry.Status s) {
+  private static String describe(ModelCatalogue.Status s) {
     return s.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + s.reason();
   }
 

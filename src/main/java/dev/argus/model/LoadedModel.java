@@ -1,14 +1,14 @@
 package dev.argus.model;
 
 import dev.argus.config.BatchingConfig;
-import dev.argus.config.ModelSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A model that is loaded and warmed up, with what the service needs to use it; {@code batching} is
  * its {@code model.yaml} batching over the server's defaults; {@code sourceFile} the loaded {@code
- * model.onnx}.
+ * model.onnx}; {@code loadTime} the session's creation and {@code warmupTime} its first inference.
  */
 public record LoadedModel(
     String name,
@@ -17,8 +17,20 @@ public record LoadedModel(
     BatchingConfig batching,
     Model model,
     List<String> labels,
-    Path sourceFile) {
+    Path sourceFile,
+    Duration loadTime,
+    Duration warmupTime) {
   public LoadedModel {
     labels = List.copyOf(labels);
+  }
+
+  /** The model's folder in the repository ({@code <repository>/<name>}). */
+  public Path directory() {
+    return sourceFile.getParent().getParent();
+  }
+
+  /** The input an image classifier feeds: {@code input} of model.yaml, else the first. */
+  public String imageInputName() {
+    return settings.inputName().orElse(model.metadata().inputs().get(0).name());
   }
 }

@@ -1,7 +1,6 @@
 package dev.argus.model;
 
 import dev.argus.config.ConfigException;
-import dev.argus.config.ModelSettings;
 import dev.argus.config.YamlBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,7 @@
 package dev.argus.observe;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -13,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 
 /**
  * The one catalogue of Argus metrics: every metric is defined here, named by Prometheus conventions
@@ -37,9 +33,6 @@ public final class Metrics implements InferenceObserver {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   static final String OTHER = "other";
-
-  /** A model's queue, read at scrape time. */
-  public record QueueReading(String model, String version, int depth, int capacity) {}
 
   private final PrometheusRegistry registry;
   private final List<String> names = new ArrayList<>();
@@ -64,9 +57,6 @@ public final class Metrics implements InferenceObserver {
   private final Gauge modelWarmupDuration;
   private final Gauge modelMemory;
   private final Gauge memoryPressure;
-  private volatile Tracing tracing;
-  private volatile SloTracker slo;
-  private volatile DriftMonitor drift;
 
   /**
    * Creates and registers the catalogue.
@@ -79,8 +69,7 @@ public final class Metrics implements InferenceObserver {
       String prefix,
       int maxClassLabels,
       String version,
-      String runtimeVersion,
-      Supplier<List<QueueReading>> queues) {
+      String runtimeVersion) {
     this.registry = registry;
     this.maxClassLabels = maxClassLabels;
     httpRequests =
@@ -158,18 +147,6 @@ public final class Metrics implements InferenceObserver {
             BATCH_BUCKETS,
             "model",
             "version");
-    queueGauge(
-        prefix,
-        "inference_queue_depth",
-        "Requests waiting in a model's batch queue.",
-        queues,
-        QueueReading::depth);
-    queueGauge(
-        prefix,
-        "inference_queue_capacity",
-        "Most requests a model's batch queue holds before refusing (queue_capacity).",
-        queues,
-        QueueReading::capacity);
     predictions =
         counter(
             prefix,
@@ -236,114 +213,6 @@ public final class Metrics implements InferenceObserver {
     buildInfo.addLabelValues(version, System.getProperty("java.version"), runtimeVersion);
     names.add(name(prefix, "argus_build_info"));
     names.add(name(prefix, "http_server_active_requests"));
-    String dropped = name(prefix, "tracing_spans_dropped_total");
-    CounterWithCallback.builder()
-        .name(dropped)
-        .help(
-            "Spans that never reached the trace backend: queue_full (the exporter queue was full)"
-                + " or export_failed (the OTLP endpoint refused, failed or timed out).")
-        .labelNames("reason")
-        .callback(cb -> {
-          Tracing t = tracing;
-          cb.call(t == null ? 0 : t.droppedSpans(Tracing.QUEUE_FULL), Tracing.QUEUE_FULL);
-          cb.call(t == null ? 0 : t.droppedSpans(Tracing.EXPORT_FAILED), Tracing.EXPORT_FAILED);
-        })
-        .register(registry);
-    names.add(dropped);
-    sloGauges(prefix);
-    driftGauges(prefix);
-  }
-
-  /** Feeds prediction outcomes to {@code tracker} and exposes its SLIs, budgets and burn rates. */
-  public void trackSlos(SloTracker tracker) {
-    this.slo = tracker;
-  }
-
-  /** Exposes {@code monitor}'s latest verdicts as the drift_* gauges. */
-  public void watchDrift(DriftMonitor monitor) {
-    this.drift = monitor;
-  }
-
-  /** The drift monitor, when one is watched. */
-  public java.util.Optional<DriftMonitor> drift() {
-    return java.util.Optional.ofNullable(drift);
-  }
-
-  private void driftGauges(String prefix) {
-    callbackGauge(
-        prefix,
-        "drift_score",
-        "Drift statistic of each feature against the model's reference: KS D, chi-square, or PSI.",
-        cb ->
-            driftResults((m, r) -> {
-              cb.call(r.score(), m, r.feature(), r.test());
-              if (r.psi() != null) {
-                cb.call(r.psi(), m, r.feature(), "psi");
-              }
-            }),
-        "model",
-        "feature",
-        "test");
-    callbackGauge(
-        prefix,
-        "drift_p_value",
-        "p-value of the drift test of each feature (small: recent data unlike the reference).",
-        cb -> driftResults((m, r) -> cb.call(r.pValue(), m, r.feature())),
-        "model",
-        "feature");
-    callbackGauge(
-        prefix,
-        "drift_detected",
-        "1 while a feature of the model is in drift (p below drift.p_value; for classes, PSI too).",
-        cb -> driftResults((m, r) -> cb.call(r.detected() ? 1 : 0, m, r.feature())),
-        "model",
-        "feature");
-  }
-
-  private void driftResults(
-      java.util.function.BiConsumer<String, DriftMonitor.FeatureResult> each) {
-    DriftMonitor d = drift;
-    if (d != null) {
-      d.results().forEach((m, list) -> list.forEach(r -> each.accept(m, r)));
-    }
-  }
-
-  /** The objectives now; empty when none are tracked. */
-  public List<SloTracker.Status> slos() {
-    SloTracker t = slo;
-    return t == null ? List.of() : t.statuses();
-  }
-
-  private void sloGauges(String prefix) {
-    callbackGauge(
-        prefix,
-        "slo_sli_ratio",
-        "Good events ÷ valid events of each objective over each window (1 with no events).",
-        cb ->
-            slos().forEach(st -> st.sli().forEach((w, v) -> cb.call(v, st.objective().name(), w))),
-        "slo",
-        "window");
-    callbackGauge(
-        prefix,
-        "slo_error_budget_remaining_ratio",
-        "Share of the error budget left over the objective's window (negative: overspent).",
-        cb -> slos().forEach(st -> cb.call(st.budgetRemainingRatio(), st.objective().name())),
-        "slo");
-    callbackGauge(
-        prefix,
-        "slo_burn_rate",
-        "How fast the error budget burns over each window: 1 spends it exactly in the objective's window.",
-        cb ->
-            slos()
-                .forEach(
-                    st -> st.burnRate().forEach((w, v) -> cb.call(v, st.objective().name(), w))),
-        "slo",
-        "window");
-  }
-
-  /** Where {@code tracing_spans_dropped_total} reads its counts. */
-  public void countDroppedSpansOf(Tracing tracing) {
-    this.tracing = tracing;
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */
@@ -359,10 +228,6 @@ public final class Metrics implements InferenceObserver {
   /** Names of the Argus metrics (as exposed, counters with {@code _total}), for docs checks. */
   public List<String> names() {
     return List.copyOf(names);
-  }
-
-  public PrometheusRegistry registry() {
-    return registry;
   }
 
   // --- HTTP -----------------------------------------------------------------------------------
@@ -392,46 +257,25 @@ public final class Metrics implements InferenceObserver {
 
   // --- inference ------------------------------------------------------------------------------
 
-  /** A successful request with its phase times (nanoseconds) and top-1 class and confidence. */
-  public void inferenceSucceeded(
-      String model,
-      String version,
-      long decode,
-      long preprocess,
-      long queue,
-      long compute,
-      long postprocess,
-      long inputBytes,
-      String topClass,
-      double topConfidence) {
-    // topClass is null for tensor models: they have no class to count.
+  /** A successful request with its phase times and the size of its encoded input. */
+  public void inferenceSucceeded(String model, String version, PhaseTimings t, long inputBytes) {
     inferenceRequests.labelValues(model, version, "success").inc();
-    inferenceDuration
-        .labelValues(model, version)
-        .observe((decode + preprocess + queue + compute + postprocess) / 1e9);
-    phaseDuration.labelValues(model, version, "decode").observe(decode / 1e9);
-    phaseDuration.labelValues(model, version, "preprocess").observe(preprocess / 1e9);
-    phaseDuration.labelValues(model, version, "queue").observe(queue / 1e9);
-    phaseDuration.labelValues(model, version, "compute").observe(compute / 1e9);
-    phaseDuration.labelValues(model, version, "postprocess").observe(postprocess / 1e9);
+    inferenceDuration.labelValues(model, version).observe(t.totalNanos() / 1e9);
+    for (Phase phase : Phase.values()) {
+      phaseDuration.labelValues(model, version, phase.label()).observe(t.nanos(phase) / 1e9);
+    }
     inputSize.labelValues(model, version).observe(inputBytes);
-    SloTracker t = slo;
-    if (t != null) {
-      t.succeeded(model, (decode + preprocess + queue + compute + postprocess) / 1e9);
-    }
-    if (topClass != null) {
-      predictions.labelValues(model, version, boundedClass(model, topClass)).inc();
-      confidence.labelValues(model, version).observe(topConfidence);
-    }
+  }
+
+  /** A classifier's top-1 class (bounded by {@code metrics.max_class_labels}) and confidence. */
+  public void prediction(String model, String version, String topClass, double topConfidence) {
+    predictions.labelValues(model, version, boundedClass(model, topClass)).inc();
+    confidence.labelValues(model, version).observe(topConfidence);
   }
 
   /** A failed request for a known model; {@code outcome} is one of the documented outcomes. */
   public void inferenceFailed(String model, String version, String outcome) {
     inferenceRequests.labelValues(model, version, outcome).inc();
-    SloTracker t = slo;
-    if (t != null) {
-      t.failed(model, outcome);
-    }
   }
 
   private String boundedClass(String model, String label) {
@@ -489,38 +333,6 @@ public final class Metrics implements InferenceObserver {
         .help(help)
         .classicUpperBounds(buckets)
         .labelNames(labels)
-        .register(registry);
-  }
-
-  private void queueGauge(
-      String prefix,
-      String name,
-      String help,
-      Supplier<List<QueueReading>> queues,
-      ToIntFunction<QueueReading> value) {
-    callbackGauge(
-        prefix,
-        name,
-        help,
-        cb -> queues.get().forEach(q -> cb.call(value.applyAsInt(q), q.model(), q.version())),
-        "model",
-        "version");
-  }
-
-  /** A gauge read at scrape time: {@code callback} reports every labelled value there is. */
-  private void callbackGauge(
-      String prefix,
-      String name,
-      String help,
-      java.util.function.Consumer<GaugeWithCallback.Callback> callback,
-      String... labels) {
-    String full = name(prefix, name);
-    names.add(full);
-    GaugeWithCallback.builder()
-        .name(full)
-        .help(help)
-        .labelNames(labels)
-        .callback(callback::accept)
         .register(registry);
   }
 

@@ -123,24 +123,39 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Records a finished phase of the current request as a child of the current span, from {@code
-   * startNanos} to {@code endNanos} ({@link System#nanoTime()} clock); {@code failure} marks it
-   * failed.
+   * Records the phases of a request as children of its server span, back to back from {@code
+   * t.startNanos()} with their measured durations; compute is not one of them (the linked batch
+   * span covers it). A phase that did not run is left out; {@code failedIn}, when not null, is the
+   * phase {@code failure} ended, recorded with it. Only sampled requests pay for this.
    */
-  public void phase(String name, long startNanos, long endNanos, Throwable failure) {
-    if (sdk == null || !Span.current().getSpanContext().isSampled()) {
+  public void phases(RequestRecord request, PhaseTimings t, Phase failedIn, Throwable failure) {
+    Span parent = request.span();
+    if (sdk == null || !parent.getSpanContext().isSampled()) {
       return;
     }
-    Span span =
-        tracer
-            .spanBuilder(name)
-            .setStartTimestamp(toEpochNanos(startNanos), TimeUnit.NANOSECONDS)
-            .startSpan();
-    if (failure != null) {
-      span.recordException(failure);
-      span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+    Context context = Context.root().with(parent);
+    long cursor = t.startNanos();
+    for (Phase phase : Phase.values()) {
+      long nanos = t.nanos(phase);
+      boolean failed = phase == failedIn;
+      if (phase != Phase.COMPUTE && (nanos > 0 || failed)) {
+        Span span =
+            tracer
+                .spanBuilder(phase.label())
+                .setParent(context)
+                .setStartTimestamp(toEpochNanos(cursor), TimeUnit.NANOSECONDS)
+                .startSpan();
+        if (failed && failure != null) {
+          span.recordException(failure);
+          span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        }
+        span.end(toEpochNanos(cursor + nanos), TimeUnit.NANOSECONDS);
+      }
+      cursor += nanos;
+      if (failed) {
+        return;
+      }
     }
-    span.end(toEpochNanos(endNanos), TimeUnit.NANOSECONDS);
   }
 
   /**

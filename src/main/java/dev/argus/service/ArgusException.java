@@ -3,8 +3,10 @@ package dev.argus.service;
 import java.time.Duration;
 
 /**
- * Every failure a client can be told about. The transport maps each kind to a status in one
- * exhaustive {@code switch}; {@link #errorType()} is the stable name clients and metrics see.
+ * Every way an inference can fail, whatever the protocol. Each transport maps each kind to its
+ * status in one exhaustive {@code switch}; {@link #errorType()} is the stable name clients, metrics
+ * and logs see. Failures of the protocol itself (a missing token, an oversized body) are the
+ * transport's own ({@code dev.argus.transport.edge.EdgeException}).
  */
 public abstract sealed class ArgusException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -34,95 +36,17 @@ public abstract sealed class ArgusException extends RuntimeException {
     }
   }
 
-  /** An admin endpoint was called without a token ({@code Authorization: Bearer ...}). */
-  public static final class Unauthorized extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public Unauthorized(String message) {
-      super(message, null);
-    }
-
-    @Override
-    public String errorType() {
-      return "unauthorized";
-    }
-  }
-
-  /** An admin endpoint was called with a token that is not the admin token. */
-  public static final class Forbidden extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public Forbidden(String message) {
-      super(message, null);
-    }
-
-    @Override
-    public String errorType() {
-      return "forbidden";
-    }
-  }
-
-  /** A client went over its rate limit; {@link #retryAfter()} says when it has a token again. */
-  public static final class RateLimited extends ArgusException {
-    private static final long serialVersionUID = 1L;
-    private final transient Duration retryAfter;
-
-    public RateLimited(String message, Duration retryAfter) {
-      super(message, null);
-      this.retryAfter = retryAfter;
-    }
-
-    public Duration retryAfter() {
-      return retryAfter;
-    }
-
-    @Override
-    public String errorType() {
-      return "rate_limited";
-    }
-  }
-
-  /** The client took longer than {@code server.body_read_timeout} to send its body. */
-  public static final class RequestTimeout extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public RequestTimeout(String message) {
-      super(message, null);
-    }
-
-    @Override
-    public String errorType() {
-      return "request_timeout";
-    }
-  }
-
-  /** The action is already running (one profile at a time). */
-  public static final class Conflict extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public Conflict(String message) {
-      super(message, null);
-    }
-
-    @Override
-    public String errorType() {
-      return "conflict";
-    }
-  }
-
-  /** No model, or no route, of that name. */
+  /** No model (or version) of that name. */
   public static final class NotFound extends ArgusException {
     private static final long serialVersionUID = 1L;
-    private final boolean model;
 
-    private NotFound(String message, boolean model) {
+    private NotFound(String message) {
       super(message, null);
-      this.model = model;
     }
 
     /** Worded like Triton's message, so people searching for it find the familiar text. */
     public static NotFound model(String name) {
-      return new NotFound("Request for unknown model: '" + name + "' is not found", true);
+      return new NotFound("Request for unknown model: '" + name + "' is not found");
     }
 
     /** A model that was unloaded through the repository API. */
@@ -133,8 +57,7 @@ public abstract sealed class ArgusException extends RuntimeException {
               + "' is unloaded (load it with POST"
               + " /v2/repository/models/"
               + name
-              + "/load)",
-          true);
+              + "/load)");
     }
 
     /** A version other than the one served. */
@@ -146,73 +69,12 @@ public abstract sealed class ArgusException extends RuntimeException {
               + asked
               + " is not found (serving version "
               + served
-              + ")",
-          true);
-    }
-
-    public static NotFound route(String method, String path) {
-      return new NotFound("no endpoint " + method + " " + path, false);
-    }
-
-    /**
-     * A route that exists but is switched off by configuration; {@code why} says how to enable it.
-     */
-    public static NotFound offRoute(String method, String path, String why) {
-      return new NotFound(method + " " + path + ": " + why, false);
+              + ")");
     }
 
     @Override
     public String errorType() {
-      return model ? "unknown_model" : "not_found";
-    }
-  }
-
-  /** The HTTP method is not served on this path. */
-  public static final class MethodNotAllowed extends ArgusException {
-    private static final long serialVersionUID = 1L;
-    private final String allowed;
-
-    public MethodNotAllowed(String method, String path, String allowed) {
-      super(method + " is not allowed on " + path + " (allowed: " + allowed + ")", null);
-      this.allowed = allowed;
-    }
-
-    public String allowed() {
-      return allowed;
-    }
-
-    @Override
-    public String errorType() {
-      return "method_not_allowed";
-    }
-  }
-
-  /** The body is larger than {@code limits.max_request_bytes}. */
-  public static final class PayloadTooLarge extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public PayloadTooLarge(long limit) {
-      super("request body is larger than " + limit + " bytes (limits.max_request_bytes)", null);
-    }
-
-    @Override
-    public String errorType() {
-      return "payload_too_large";
-    }
-  }
-
-  /** The body's content type is not one the endpoint reads. */
-  public static final class UnsupportedMediaType extends ArgusException {
-    private static final long serialVersionUID = 1L;
-
-    public UnsupportedMediaType(String contentType, String accepted) {
-      super(
-          "content type '" + contentType + "' is not supported (expected: " + accepted + ")", null);
-    }
-
-    @Override
-    public String errorType() {
-      return "unsupported_media_type";
+      return "unknown_model";
     }
   }
 

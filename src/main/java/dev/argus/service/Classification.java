@@ -1,5 +1,6 @@
 package dev.argus.service;
 
+import dev.argus.observe.PhaseTimings;
 import java.util.List;
 
 /**

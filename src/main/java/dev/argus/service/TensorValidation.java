@@ -85,6 +85,23 @@ final class TensorValidation {
     }
   }
 
+  /**
+   * @throws ArgusException.InvalidInput naming an output an image request cannot have
+   */
+  static void checkImageOutputs(LoadedModel model, List<String> outputs, List<String> allowed) {
+    for (String name : outputs) {
+      if (!allowed.contains(name)) {
+        throw new ArgusException.InvalidInput(
+            "output '"
+                + name
+                + "': model '"
+                + model.name()
+                + "' answers encoded images with the outputs "
+                + allowed);
+      }
+    }
+  }
+
   private static String names(List<TensorSpec> specs) {
     return specs.stream().map(TensorSpec::name).collect(Collectors.joining(", ", "one of ", ""));
   }

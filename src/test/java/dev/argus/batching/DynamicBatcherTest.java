@@ -145,7 +145,7 @@ class DynamicBatcherTest {
         .isEqualTo(20f);
     assertThat(next.get(1).get(5, TimeUnit.SECONDS).outputs().get("out").floats()[0])
         .isEqualTo(22f);
-    DynamicBatcher.Stats stats = batcher.stats();
+    BatchStats stats = batcher.stats();
     assertThat(stats.failedBatches()).isEqualTo(1);
     assertThat(stats.failedRequests()).isEqualTo(2);
     assertThat(stats.completedRequests()).isEqualTo(2);

@@ -3,6 +3,7 @@ package dev.argus.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.argus.model.ModelSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

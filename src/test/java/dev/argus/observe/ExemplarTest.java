@@ -15,7 +15,6 @@ import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,7 @@ class ExemplarTest {
   @Test
   void latencyObservationsInASampledSpanCarryItsTraceId() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
-    Metrics metrics = new Metrics(registry, "", 100, "test", "1.23.2", List::of);
+    Metrics metrics = new Metrics(registry, "", 100, "test", "1.23.2");
     // SDK 1.67 hands out a no-op tracer when no span processor is registered.
     try (SdkTracerProvider tracing =
         SdkTracerProvider.builder()
@@ -39,7 +38,10 @@ class ExemplarTest {
         metrics.httpStarted();
         metrics.httpFinished("POST", "/predict", 200, 12_000_000, 1000, null);
         metrics.inferenceSucceeded(
-            "m", "1", 1_000_000, 1_000_000, 1_000_000, 5_000_000, 1_000_000, 1000, "food", 0.9);
+            "m",
+            "1",
+            new PhaseTimings(0, 1_000_000, 1_000_000, 1_000_000, 5_000_000, 1_000_000),
+            1000);
       } finally {
         span.end();
       }
@@ -62,7 +64,7 @@ class ExemplarTest {
   @Test
   void observationsOutsideASpanCarryNoExemplar() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
-    Metrics metrics = new Metrics(registry, "", 100, "test", "1.23.2", List::of);
+    Metrics metrics = new Metrics(registry, "", 100, "test", "1.23.2");
 
     metrics.httpStarted();
     metrics.httpFinished("GET", "/health", 200, 100_000, 0, null);

@@ -13,9 +13,7 @@ class MemoryMonitorTest {
       new AtomicReference<>(new MemoryMonitor.Reading(100, 1000, 100, 1000));
   private final MemoryMonitor monitor =
       new MemoryMonitor(
-          new Metrics(registry, "", 100, "t", "1", java.util.List::of).memoryPressure(),
-          0.9,
-          reading::get);
+          new Metrics(registry, "", 100, "t", "1").memoryPressure(), 0.9, reading::get);
 
   @Test
   void heapAboveThresholdIsPressureAndClearsWhenItFalls() {

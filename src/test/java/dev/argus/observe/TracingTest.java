@@ -35,7 +35,11 @@ class TracingTest {
     assertThat(off.observer(metrics)).isSameAs(metrics);
     assertThat(off.droppedSpans(Tracing.QUEUE_FULL)).isZero();
     assertThat(off.tracer().spanBuilder("x").startSpan().getSpanContext().isValid()).isFalse();
-    off.phase("decode", 0, 1, null); // no SDK: nothing to record, nothing thrown
+    off.phases(
+        dev.argus.observe.RequestRecord.internal("x"),
+        new PhaseTimings(0, 1, 1, 1, 1, 1),
+        null,
+        null); // no SDK: nothing to record, nothing thrown
     off.close();
   }
 

@@ -24,10 +24,7 @@ public final class PromQl {
     io.prometheus.metrics.model.registry.PrometheusRegistry registry =
         new io.prometheus.metrics.model.registry.PrometheusRegistry();
     Set<String> known = new java.util.HashSet<>();
-    for (String name :
-        new dev.argus.observe.Metrics(registry, "", 100, "t", "1", List::of).names()) {
-      known.add(name);
-    }
+    known.addAll(dev.argus.observe.MetricCatalogue.names(""));
     dev.argus.observe.Metrics.registerJvm(registry);
     for (var snapshot : registry.scrape()) {
       known.add(snapshot.getMetadata().getPrometheusName());

@@ -88,7 +88,21 @@ public final class TestModels {
         """);
   }
 
-  /** Extracts a classpath resource (from a test dependency's jar) to a file. */
+  /** Adds mlp-1024x10 (FP32 {@code input} [N, 1024] -> {@code output} [N, 10]) as {@code mlp}. */
+  public static void addMlp(Path repo) {
+    Path dir = repo.resolve("mlp");
+    try {
+      Files.createDirectories(dir.resolve("1"));
+      Files.copy(
+          projectRoot().resolve("bench/models/mlp-1024x10/model.onnx"),
+          dir.resolve("1/model.onnx"),
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    write(dir.resolve("model.yaml"), "kind: tensor\n");
+  }
+
   /**
    * Adds all-MiniLM-L6-v2 (quantised) from the langchain4j artifact as the tensor model {@code
    * minilm}: int64 {@code input_ids}, {@code attention_mask}, {@code token_type_ids} [N, S] ->
@@ -100,6 +114,7 @@ public final class TestModels {
     write(dir.resolve("model.yaml"), "kind: tensor\n");
   }
 
+  /** Extracts a classpath resource (from a test dependency's jar) to a file. */
   public static void extractResource(String resource, Path target) {
     try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

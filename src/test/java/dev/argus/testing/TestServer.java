@@ -2,11 +2,11 @@ package dev.argus.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.argus.ArgusServer;
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigLoader;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.server.ArgusServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package dev.argus.bench;
 
 import dev.argus.observe.Metrics;
+import dev.argus.observe.PhaseTimings;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -19,7 +20,7 @@ public final class MetricsRender {
   public static void main(String[] args) throws Exception {
     int iterations = Integer.parseInt(args[0]);
     PrometheusRegistry registry = new PrometheusRegistry();
-    Metrics metrics = new Metrics(registry, "", 100, "bench", "1.23.2", List::of);
+    Metrics metrics = new Metrics(registry, "", 100, "bench", "1.23.2");
     Metrics.registerJvm(registry);
     String[] routes = {"/predict", "/predict/{model}", "/health", "/readyz", "/metrics", "unmatched"};
     for (String route : routes) {
@@ -30,7 +31,9 @@ public final class MetricsRender {
     }
     for (int m = 0; m < 20; m++) {
       for (int c = 0; c < 50; c++) {
-        metrics.inferenceSucceeded("model-" + m, "1", 1_000_000, 1_000_000, 500_000, 3_000_000, 100_000, 50_000, "class-" + c, 0.8);
+        metrics.inferenceSucceeded(
+            "model-" + m, "1", new PhaseTimings(0, 1_000_000, 1_000_000, 500_000, 3_000_000, 100_000), 50_000);
+        metrics.prediction("model-" + m, "1", "class-" + c, 0.8);
       }
       metrics.inferenceFailed("model-" + m, "1", "timeout");
       metrics.batchExecuted("model-" + m, "1", 4, 0, 1, false);

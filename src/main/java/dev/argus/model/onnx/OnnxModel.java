@@ -13,6 +13,7 @@ import dev.argus.model.ModelMetadata;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
+import dev.argus.tensor.TensorCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -171,48 +172,9 @@ final class OnnxModel implements Model {
       flattenStrings(t.getValue(), out, next);
       return Tensor.of(type, shape, out);
     }
+    // ONNX Runtime's buffer is in native order; the codec reads it as it is.
     ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
-    Object array =
-        switch (type) {
-          case FP32 -> {
-            float[] a = new float[n];
-            raw.asFloatBuffer().get(a);
-            yield a;
-          }
-          case FP64 -> {
-            double[] a = new double[n];
-            raw.asDoubleBuffer().get(a);
-            yield a;
-          }
-          case INT64, UINT64 -> {
-            long[] a = new long[n];
-            raw.asLongBuffer().get(a);
-            yield a;
-          }
-          case INT32, UINT32 -> {
-            int[] a = new int[n];
-            raw.asIntBuffer().get(a);
-            yield a;
-          }
-          case INT16, UINT16, FP16, BF16 -> {
-            short[] a = new short[n];
-            raw.asShortBuffer().get(a);
-            yield a;
-          }
-          case INT8, UINT8 -> {
-            byte[] a = new byte[n];
-            raw.get(a);
-            yield a;
-          }
-          case BOOL -> {
-            boolean[] a = new boolean[n];
-            for (int i = 0; i < n; i++) {
-              a[i] = raw.get(i) != 0;
-            }
-            yield a;
-          }
-          case BYTES -> throw new AssertionError("handled above");
-        };
+    Object array = TensorCodec.read(type, raw, n);
     return Tensor.of(type, shape, array);
   }
 

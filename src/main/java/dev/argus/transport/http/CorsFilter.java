@@ -36,7 +36,7 @@ final class CorsFilter implements Filter {
             && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
             && origin.isPresent();
     if (preflight) {
-      req.context().register(EdgeFilter.ROUTE, ROUTE);
+      HttpEdge.record(req).route(ROUTE);
       preflight(req, res, origin.get());
       return;
     }
@@ -70,10 +70,7 @@ final class CorsFilter implements Filter {
       }
     }
     if (refusal != null) {
-      req.context().register(EdgeFilter.ERROR_TYPE, "forbidden");
-      req.context().register(EdgeFilter.ERROR_MESSAGE, refusal);
-      Responses.json(
-          req, res, 403, Responses.errorBody(refusal, "forbidden", Responses.requestId(req)));
+      Responses.fail(req, res, 403, "forbidden", refusal, null);
       return;
     }
     res.status(io.helidon.http.Status.NO_CONTENT_204);

@@ -3,26 +3,34 @@ package dev.argus.transport.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.observe.DriftMonitor;
-import dev.argus.observe.Metrics;
 import dev.argus.service.ArgusException;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 
 /** {@code GET /v2/models/{model}/drift}: the model's reference, recent window and verdicts. */
-final class DriftHandler {
-  private final Metrics metrics;
+final class DriftHandler implements Routes {
+  private final DriftMonitor drift;
 
-  DriftHandler(Metrics metrics) {
-    this.metrics = metrics;
+  DriftHandler(DriftMonitor drift) {
+    this.drift = drift;
   }
 
-  void handle(ServerRequest req, ServerResponse res) {
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            Method.GET,
+            "/v2/models/{model}/drift",
+            "Drift of a model's recent requests against its reference profile",
+            this::handle));
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
     String model = req.path().pathParameters().get("model");
     DriftMonitor.Report r =
-        metrics
-            .drift()
-            .flatMap(d -> d.report(model))
-            .orElseThrow(() -> ArgusException.NotFound.model(model));
+        drift.report(model).orElseThrow(() -> ArgusException.NotFound.model(model));
     ObjectNode body = Json.object();
     body.put("model", r.model());
     body.putObject("reference")

@@ -3,5 +3,30 @@ package dev.argus.transport.http;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 
-/** One route: the table of these is the router, the endpoint list of {@code GET /}, and the API. */
-record Endpoint(Method method, String path, String summary, Handler handler) {}
+/**
+ * One route, declared by the handler that serves it. The table of these is the router, the endpoint
+ * list of {@code GET /}, and what the OpenAPI test checks.
+ */
+public record Endpoint(Method method, String path, String summary, Access access, Handler handler) {
+  /** Who may call an endpoint, and where it is served. */
+  public enum Access {
+    /** Anyone, on the main listener. */
+    OPEN,
+    /** Anyone within their rate limit ({@code rate_limit.*}): the inference endpoints. */
+    RATE_LIMITED,
+    /** With the admin token only, on the admin listener when {@code admin.port} is set. */
+    ADMIN
+  }
+
+  public static Endpoint open(Method method, String path, String summary, Handler handler) {
+    return new Endpoint(method, path, summary, Access.OPEN, handler);
+  }
+
+  public static Endpoint limited(Method method, String path, String summary, Handler handler) {
+    return new Endpoint(method, path, summary, Access.RATE_LIMITED, handler);
+  }
+
+  public static Endpoint admin(Method method, String path, String summary, Handler handler) {
+    return new Endpoint(method, path, summary, Access.ADMIN, handler);
+  }
+}

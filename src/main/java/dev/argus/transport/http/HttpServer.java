@@ -1,202 +1,105 @@
 package dev.argus.transport.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
+import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.Metrics;
-import dev.argus.observe.Tracing;
-import dev.argus.service.ArgusException;
+import dev.argus.observe.SloTracker;
 import dev.argus.service.InferenceService;
+import dev.argus.service.ModelCatalogue;
+import dev.argus.service.ModelLifecycle;
+import dev.argus.transport.edge.AdminToken;
+import dev.argus.transport.edge.RateLimiter;
+import dev.argus.transport.edge.RequestScopes;
+import dev.argus.transport.http.admin.AdminHandlers;
+import dev.argus.transport.http.admin.Profiler;
+import dev.argus.transport.http.oip.OipHandlers;
+import dev.argus.transport.http.oip.RepositoryHandlers;
+import dev.argus.transport.http.oip.StatsHandler;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
-/** The HTTP face of Argus: routes, edge filter, error mapping, on one Helidon listener. */
+/**
+ * The HTTP face of Argus: the handlers, which declare their own routes, on one Helidon server with
+ * a main listener and, when configured, an admin listener ({@code admin.port}) and a metrics
+ * listener ({@code metrics.port}); slow-client limits and TLS on each.
+ */
 public final class HttpServer {
-  /** What {@code GET /} reports about the running server. */
-  public record ServerInfo(String name, String version, String runtime) {}
-
-  private final ArgusConfig config;
-  private final InferenceService service;
-  private final ServerInfo info;
-  private final Metrics metrics;
-  private final Tracing tracing;
-  private final boolean separateMetrics;
   static final String METRICS_SOCKET = "metrics";
-  private final List<Endpoint> endpoints;
-  private final List<Endpoint> adminEndpoints;
-  private final boolean separateAdmin;
   static final String ADMIN_SOCKET = "admin";
-  private final byte[] openApi;
-  private WebServer server;
 
-  public HttpServer(
-      ArgusConfig config,
+  /** What the handlers use, each given exactly what it needs. */
+  public record Dependencies(
+      ServerInfo info,
       InferenceService service,
+      ModelCatalogue catalogue,
+      ModelLifecycle lifecycle,
       HealthService health,
       Metrics metrics,
-      boolean metricsEnabled,
-      Tracing tracing,
-      ServerInfo info) {
-    this.metrics = metrics;
-    this.tracing = tracing;
+      PrometheusRegistry registry,
+      SloTracker slo,
+      DriftMonitor drift,
+      RequestScopes scopes) {}
+
+  private final ArgusConfig config;
+  private final boolean separateMetrics;
+  private final boolean separateAdmin;
+  private final List<Endpoint> endpoints;
+  private final List<Endpoint> adminEndpoints;
+  private final HttpRouter router;
+  private final MetricsHandler metricsHandler;
+  private WebServer server;
+
+  public HttpServer(ArgusConfig config, Dependencies d) {
     this.config = config;
-    this.service = service;
-    this.info = info;
-    this.openApi = readOpenApi();
-    PredictHandler predict =
+    this.separateMetrics = config.metrics().enabled() && config.metrics().port() >= 0;
+    this.separateAdmin = config.admin().port() >= 0;
+    this.metricsHandler = new MetricsHandler(d.registry());
+    HttpEdge edge = new HttpEdge(d.scopes(), d.metrics(), config.server().bodyReadTimeout());
+    this.router =
+        new HttpRouter(
+            edge,
+            new CorsFilter(config.cors()),
+            new AdminToken(config.admin().resolveToken()),
+            new RateLimiter(config.rateLimit(), System::nanoTime, d.metrics()::rateLimited));
+    List<Routes> groups = new ArrayList<>();
+    if (config.metrics().enabled() && !separateMetrics) {
+      groups.add(metricsHandler);
+    }
+    groups.add(new InfoHandler(d.info(), d.catalogue(), this::endpoints));
+    groups.add(new ProbeHandlers(d.health()));
+    groups.add(
         new PredictHandler(
-            service, config.limits().maxRequestBytes(), config.server().requestTimeout());
-    StatsHandler stats = new StatsHandler(service);
-    AdminGuard admin = new AdminGuard(config.admin().resolveToken());
-    AdminHandlers adminHandlers = new AdminHandlers(service, config.memory().rssLimit());
-    Profiler profiler = new Profiler();
-    RateLimiter limiter =
-        new RateLimiter(config.rateLimit(), System::nanoTime, metrics::rateLimited);
-    OipHandlers oip =
+            d.service(), config.limits().maxRequestBytes(), config.server().requestTimeout()));
+    groups.add(
         new OipHandlers(
-            service,
-            health,
-            info,
+            d.service(),
+            d.catalogue(),
+            d.health(),
+            d.info(),
             config.limits().maxRequestBytes(),
             config.limits().maxTensorElements(),
-            config.server().requestTimeout());
-    ProbeHandlers probes = new ProbeHandlers(health);
-    List<Endpoint> all = new ArrayList<>();
-    this.separateMetrics = metricsEnabled && config.metrics().port() >= 0;
-    if (metricsEnabled && !separateMetrics) {
-      all.add(
-          new Endpoint(
-              Method.GET,
-              "/metrics",
-              "Prometheus metrics (text, OpenMetrics or protobuf by Accept)",
-              new MetricsHandler(metrics.registry())::handle));
-    }
-    all.addAll(
-        List.of(
-            new Endpoint(
-                Method.GET, "/", "Service name, version, models and endpoints", this::info),
-            new Endpoint(Method.GET, "/health", "Liveness probe", probes::live),
-            new Endpoint(
-                Method.GET, "/healthz", "Liveness probe (Kubernetes spelling)", probes::live),
-            new Endpoint(Method.GET, "/ready", "Readiness probe", probes::ready),
-            new Endpoint(
-                Method.GET, "/readyz", "Readiness probe (Kubernetes spelling)", probes::ready),
-            new Endpoint(Method.GET, "/startupz", "Startup probe", probes::startup),
-            new Endpoint(
-                Method.POST,
-                "/predict",
-                "Classify an image with the default model",
-                limiter.limit("/predict", predict::predictDefault)),
-            new Endpoint(
-                Method.POST,
-                "/predict/{model}",
-                "Classify an image with a named model",
-                limiter.limit("/predict/{model}", predict::predictNamed)),
-            new Endpoint(
-                Method.GET, "/v2", "Server metadata (Open Inference Protocol)", oip::server),
-            new Endpoint(
-                Method.GET, "/v2/health/live", "Liveness (Open Inference Protocol)", oip::live),
-            new Endpoint(
-                Method.GET, "/v2/health/ready", "Readiness (Open Inference Protocol)", oip::ready),
-            new Endpoint(
-                Method.GET,
-                "/v2/models/{model}",
-                "Model metadata: inputs and outputs with datatypes and shapes",
-                oip::metadata),
-            new Endpoint(
-                Method.GET,
-                "/v2/models/{model}/versions/{version}",
-                "Model metadata of a version",
-                oip::metadata),
-            new Endpoint(
-                Method.GET, "/v2/models/{model}/ready", "Model readiness", oip::modelReady),
-            new Endpoint(
-                Method.GET,
-                "/v2/models/{model}/versions/{version}/ready",
-                "Model readiness of a version",
-                oip::modelReady),
-            new Endpoint(
-                Method.POST,
-                "/v2/models/{model}/infer",
-                "Inference on tensors (JSON or binary tensor extension)",
-                limiter.limit("/v2/models/{model}/infer", oip::infer)),
-            new Endpoint(
-                Method.POST,
-                "/v2/models/{model}/versions/{version}/infer",
-                "Inference on a version",
-                limiter.limit("/v2/models/{model}/versions/{version}/infer", oip::infer)),
-            new Endpoint(
-                Method.POST,
-                "/v2/repository/index",
-                "Models in the repository folder and their state",
-                oip::index),
-            new Endpoint(
-                Method.POST,
-                "/v2/repository/models/{model}/load",
-                "Load or reload a model (admin token)",
-                admin.guard(oip::load)),
-            new Endpoint(
-                Method.POST,
-                "/v2/repository/models/{model}/unload",
-                "Unload a model (admin token)",
-                admin.guard(oip::unload)),
-            new Endpoint(
-                Method.GET,
-                "/v2/models/{model}/stats",
-                "Triton-style statistics of a model: counts, cumulative times, batch sizes",
-                stats::handle),
-            new Endpoint(
-                Method.GET,
-                "/admin/logging",
-                "Log levels now (admin token)",
-                admin.guard(adminHandlers::logging)),
-            new Endpoint(
-                Method.PUT,
-                "/admin/logging",
-                "Change a log level at run time (admin token)",
-                admin.guard(adminHandlers::setLogging)),
-            new Endpoint(
-                Method.POST,
-                "/admin/profile",
-                "Record a Java Flight Recorder profile for ?seconds=N and download it (admin token)",
-                admin.guard(profiler::profile)),
-            new Endpoint(
-                Method.GET,
-                "/admin/memory",
-                "Heap, non-heap, buffers, resident memory and model sizes (admin token)",
-                admin.guard(adminHandlers::memory)),
-            new Endpoint(
-                Method.GET,
-                "/v2/models/{model}/drift",
-                "Drift of a model's recent requests against its reference profile",
-                new DriftHandler(metrics)::handle),
-            new Endpoint(
-                Method.GET,
-                "/slo",
-                "Service level objectives: SLI per window, error budget, burn rates, status",
-                new SloHandler(metrics)::handle),
-            new Endpoint(
-                Method.GET, "/openapi.yaml", "This API as an OpenAPI document", this::openApi)));
-    this.separateAdmin = config.admin().port() >= 0;
-    this.endpoints = all.stream().filter(e -> !(separateAdmin && isAdmin(e))).toList();
-    this.adminEndpoints = all.stream().filter(HttpServer::isAdmin).toList();
+            config.server().requestTimeout()));
+    groups.add(new RepositoryHandlers(d.catalogue(), d.lifecycle()));
+    groups.add(new StatsHandler(d.catalogue()));
+    groups.add(new DriftHandler(d.drift()));
+    groups.add(new SloHandler(d.slo()));
+    groups.add(new AdminHandlers(d.catalogue(), config.memory().rssLimit()));
+    groups.add(new Profiler());
+    List<Endpoint> all = groups.stream().flatMap(g -> g.endpoints().stream()).toList();
+    boolean adminApart = separateAdmin;
+    this.endpoints =
+        all.stream().filter(e -> !(adminApart && e.access() == Endpoint.Access.ADMIN)).toList();
+    this.adminEndpoints = all.stream().filter(e -> e.access() == Endpoint.Access.ADMIN).toList();
   }
 
   /**
@@ -241,7 +144,7 @@ public final class HttpServer {
                             s.host(config.server().host())
                                 .port(config.admin().port())
                                 .contentEncoding(RequestDecoding.context())
-                                .routing(r -> route(r, adminEndpoints))));
+                                .routing(r -> router.route(r, adminEndpoints))));
               }
               if (separateMetrics) {
                 b.putSocket(
@@ -254,11 +157,6 @@ public final class HttpServer {
             })
             .build()
             .start();
-  }
-
-  /** Endpoints that change the server: they move to the admin listener with {@code admin.port}. */
-  private static boolean isAdmin(Endpoint e) {
-    return e.path().startsWith("/admin/") || e.path().startsWith("/v2/repository/models/");
   }
 
   /**
@@ -308,25 +206,7 @@ public final class HttpServer {
 
   /** The metrics listener: {@code GET /metrics} and nothing else. */
   private void metricsRouting(HttpRouting.Builder routing) {
-    routing.addFilter(
-        new EdgeFilter(metrics, tracing, payloadLimit(), config.server().bodyReadTimeout()));
-    MetricsHandler handler = new MetricsHandler(metrics.registry());
-    routing.get(
-        "/metrics",
-        (req, res) -> {
-          req.context().register(EdgeFilter.ROUTE, "/metrics");
-          handler.handle(req, res);
-        });
-    routing.any((req, res) -> {
-      throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
-    });
-    routing.error(ArgusException.class, Responses::error);
-    routing.error(Exception.class, Responses::unexpected);
-  }
-
-  /** Bytes of each body the canonical line shows, or -1 when payloads are not logged. */
-  private int payloadLimit() {
-    return config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
+    router.route(routing, metricsHandler.endpoints());
   }
 
   /** The bound port (useful when configured as 0). */
@@ -344,88 +224,13 @@ public final class HttpServer {
     }
   }
 
+  /** The endpoints of the main listener, in the order their handlers declare them. */
   List<Endpoint> endpoints() {
     return endpoints;
   }
 
   void routing(HttpRouting.Builder routing) {
-    route(routing, endpoints);
-  }
-
-  private void route(HttpRouting.Builder routing, List<Endpoint> endpoints) {
-    routing.addFilter(
-        new EdgeFilter(metrics, tracing, payloadLimit(), config.server().bodyReadTimeout()));
-    routing.addFilter(new CorsFilter(config.cors()));
-    Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
-    for (Endpoint e : endpoints) {
-      routing.route(
-          e.method(),
-          e.path(),
-          (req, res) -> {
-            req.context().register(EdgeFilter.ROUTE, e.path());
-            e.handler().handle(req, res);
-          });
-      methodsByPath.computeIfAbsent(e.path(), p -> new ArrayList<>()).add(e.method());
-    }
-    methodsByPath.forEach((path, methods) -> {
-      String allowed = methods.stream().map(Method::text).collect(Collectors.joining(", "));
-      routing.any(
-          path,
-          (req, res) -> {
-            throw new ArgusException.MethodNotAllowed(
-                req.prologue().method().text(), req.path().path(), allowed);
-          });
-    });
-    routing.any((req, res) -> {
-      throw ArgusException.NotFound.route(req.prologue().method().text(), req.path().path());
-    });
-    routing.error(ArgusException.class, Responses::error);
-    routing.error(Exception.class, Responses::unexpected);
-  }
-
-  private void info(ServerRequest req, ServerResponse res) {
-    ObjectNode body = Json.object();
-    body.put("service", info.name());
-    body.put("version", info.version());
-    body.put("runtime", info.runtime());
-    ArrayNode models = body.putArray("models");
-    for (InferenceService.ModelState s : service.models()) {
-      ObjectNode m = models.addObject();
-      m.put("name", s.name()).put("version", s.version());
-      m.put("state", s.state());
-      if (!s.reason().isEmpty()) {
-        m.put("reason", s.reason());
-      }
-    }
-    try {
-      body.put("default_model", service.defaultModelName());
-    } catch (ArgusException.InvalidInput e) {
-      body.putNull("default_model");
-    }
-    ArrayNode list = body.putArray("endpoints");
-    for (Endpoint e : endpoints) {
-      list.addObject()
-          .put("method", e.method().text())
-          .put("path", e.path())
-          .put("summary", e.summary());
-    }
-    Responses.json(req, res, 200, body);
-  }
-
-  private void openApi(ServerRequest req, ServerResponse res) {
-    res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-    res.send(openApi);
-  }
-
-  private static byte[] readOpenApi() {
-    try (InputStream in = HttpServer.class.getResourceAsStream("openapi.yaml")) {
-      if (in == null) {
-        throw new IllegalStateException("openapi.yaml is missing from the jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    router.route(routing, endpoints);
   }
 
   /**
@@ -438,7 +243,7 @@ public final class HttpServer {
       Status status,
       io.helidon.http.ServerResponseHeaders headers,
       String message) {
-    String id = RequestIds.generate();
+    String id = dev.argus.transport.edge.RequestIds.generate();
     String type = status.code() == 413 ? "payload_too_large" : "bad_request";
     // Helidon keeps its reasons to itself (they may echo the request); name the one we know.
     String encoding = request.headers().first(HeaderNames.CONTENT_ENCODING).orElse("");
@@ -455,7 +260,7 @@ public final class HttpServer {
         .status(status)
         .headers(headers)
         .header(HeaderNames.CONTENT_TYPE, Responses.JSON)
-        .header(HeaderNames.create(RequestIds.HEADER), id)
+        .header(HeaderNames.create(dev.argus.transport.edge.RequestIds.HEADER), id)
         .entity(Json.bytes(body))
         .build();
   }

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The JSON mapper of the HTTP layer, with limits that keep hostile bodies cheap to refuse. */
-final class Json {
-  static final ObjectMapper MAPPER = newMapper();
+public final class Json {
+  public static final ObjectMapper MAPPER = newMapper();
 
   private Json() {}
 
@@ -24,11 +24,11 @@ final class Json {
     return mapper;
   }
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
-  static byte[] bytes(JsonNode node) {
+  public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -37,7 +37,7 @@ final class Json {
   }
 
   /** Parses a request body, mapping malformed JSON to a 400 that says where it broke. */
-  static JsonNode parse(byte[] body) {
+  public static JsonNode parse(byte[] body) {
     try {
       JsonNode node = MAPPER.readTree(body);
       if (node == null || node.isMissingNode()) {

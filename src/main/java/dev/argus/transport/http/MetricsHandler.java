@@ -1,6 +1,7 @@
 package dev.argus.transport.http;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -14,16 +15,27 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 
 /**
  * {@code GET /metrics}: client_java's scrape handler over Helidon, so content negotiation
  * (Prometheus text, OpenMetrics, protobuf), gzip and {@code name[]} filters are client_java's own.
  */
-final class MetricsHandler {
+final class MetricsHandler implements Routes {
   private final PrometheusScrapeHandler scrape;
 
   MetricsHandler(PrometheusRegistry registry) {
     this.scrape = new PrometheusScrapeHandler(registry);
+  }
+
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            Method.GET,
+            "/metrics",
+            "Prometheus metrics (text, OpenMetrics or protobuf by Accept)",
+            this::handle));
   }
 
   void handle(ServerRequest req, ServerResponse res) {

@@ -12,45 +12,37 @@ import java.util.Optional;
  * logging.payload_max_bytes}, and images never as bytes, only their size and SHA-256 (enough to
  * find the same image again, useless to leak it).
  */
-final class Payloads {
+public final class Payloads {
+  /** In the request context when payloads are logged: the most bytes of a body to show. */
+  static final String PAYLOAD_LIMIT = "argus.payload_limit";
+
   private Payloads() {}
 
   private static Optional<Integer> limit(ServerRequest req) {
-    return req.context().get(EdgeFilter.PAYLOAD_LIMIT, Integer.class);
+    return req.context().get(PAYLOAD_LIMIT, Integer.class);
   }
 
   /** Records a request body that holds no image. */
-  static void requestText(ServerRequest req, byte[] body) {
+  public static void requestText(ServerRequest req, byte[] body) {
     requestText(req, body, body.length);
   }
 
   /** Records the first {@code length} bytes of a request body (a binary body's JSON header). */
-  static void requestText(ServerRequest req, byte[] body, int length) {
-    limit(req)
-        .ifPresent(
-            max -> req.context().register(EdgeFilter.REQUEST_PAYLOAD, cut(body, length, max)));
+  public static void requestText(ServerRequest req, byte[] body, int length) {
+    limit(req).ifPresent(max -> HttpEdge.record(req).requestPayload(cut(body, length, max)));
   }
 
   /** Records an image request: the image as size and hash, plus the other fields. */
-  static void requestImage(ServerRequest req, byte[] image, int topK) {
+  public static void requestImage(ServerRequest req, byte[] image, int topK) {
     if (limit(req).isPresent()) {
-      req.context()
-          .register(
-              EdgeFilter.REQUEST_PAYLOAD,
-              "{\"image\":" + describeImage(image) + ",\"top_k\":" + topK + "}");
+      HttpEdge.record(req)
+          .requestPayload("{\"image\":" + describeImage(image) + ",\"top_k\":" + topK + "}");
     }
   }
 
-  /** Records a response body. */
-  static void response(ServerRequest req, byte[] body) {
-    response(req, body, body.length);
-  }
-
   /** Records the first {@code length} bytes of a response body (a binary body's JSON header). */
-  static void response(ServerRequest req, byte[] body, int length) {
-    limit(req)
-        .ifPresent(
-            max -> req.context().register(EdgeFilter.RESPONSE_PAYLOAD, cut(body, length, max)));
+  public static void response(ServerRequest req, byte[] body, int length) {
+    limit(req).ifPresent(max -> HttpEdge.record(req).responsePayload(cut(body, length, max)));
   }
 
   /** {@code {"bytes": N, "sha256": "..."}}. */
@@ -65,11 +57,6 @@ final class Payloads {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
-  }
-
-  /** The body as UTF-8 text, at most {@code max} bytes of it, marked when cut. */
-  static String cut(byte[] body, int max) {
-    return cut(body, body.length, max);
   }
 
   /** The first {@code length} bytes of {@code body} as UTF-8 text, at most {@code max} of them. */

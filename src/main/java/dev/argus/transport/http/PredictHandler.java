@@ -6,24 +6,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.service.ArgusException;
 import dev.argus.service.Classification;
 import dev.argus.service.InferenceService;
+import dev.argus.transport.edge.EdgeException;
+import dev.argus.transport.edge.Timeouts;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /predict} and {@code POST /predict/{model}}: an image in (multipart field {@code
  * file}, or JSON {@code {"image": "<base64>", "top_k": 5}}), labels out.
  */
-final class PredictHandler {
+final class PredictHandler implements Routes {
   private static final String ACCEPTED = "multipart/form-data or application/json";
-
-  static final String TIMEOUT_HEADER = "X-Request-Timeout-Ms";
 
   private final InferenceService service;
   private final long maxRequestBytes;
@@ -35,49 +36,24 @@ final class PredictHandler {
     this.maxTimeout = maxTimeout;
   }
 
-  /**
-   * The request's timeout: {@code server.request_timeout}, lowered (never raised) by {@code
-   * X-Request-Timeout-Ms}.
-   */
-  static Duration timeout(ServerRequest req, Duration max) {
-    Optional<String> header = req.headers().first(HeaderNames.create(TIMEOUT_HEADER));
-    if (header.isEmpty()) {
-      return max;
-    }
-    long millis;
-    try {
-      millis = Long.parseLong(header.get().trim());
-    } catch (NumberFormatException e) {
-      millis = -1;
-    }
-    if (millis <= 0) {
-      throw new ArgusException.InvalidInput(
-          TIMEOUT_HEADER
-              + ": '"
-              + header.get()
-              + "' (expected: a positive number of milliseconds)");
-    }
-    Duration asked = Duration.ofMillis(millis);
-    return asked.compareTo(max) < 0 ? asked : max;
-  }
-
-  void predictDefault(ServerRequest req, ServerResponse res) {
-    predict(req, res, null);
-  }
-
-  void predictNamed(ServerRequest req, ServerResponse res) {
-    predict(req, res, req.path().pathParameters().get("model"));
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.limited(
+            Method.POST,
+            "/predict",
+            "Classify an image with the default model",
+            (req, res) -> predict(req, res, null)),
+        Endpoint.limited(
+            Method.POST,
+            "/predict/{model}",
+            "Classify an image with a named model",
+            (req, res) -> predict(req, res, req.path().pathParameters().get("model"))));
   }
 
   private record Input(byte[] image, int topK) {}
 
   private void predict(ServerRequest req, ServerResponse res, String model) {
-    try (InferenceService.Permit permit = service.admit()) {
-      predictAdmitted(req, res, model);
-    }
-  }
-
-  private void predictAdmitted(ServerRequest req, ServerResponse res, String model) {
     byte[] body = Bodies.read(req, maxRequestBytes);
     String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
     if (body.length == 0) {
@@ -91,15 +67,17 @@ final class PredictHandler {
           case "multipart/form-data" -> fromMultipart(req, contentType, body);
           case "application/json" -> fromJson(body);
           default ->
-              throw new ArgusException.UnsupportedMediaType(
+              throw new EdgeException.UnsupportedMediaType(
                   contentType.isEmpty() ? "(none)" : contentType, ACCEPTED);
         };
     Payloads.requestImage(req, input.image(), input.topK());
     Classification result =
-        service.classify(model, input.image(), input.topK(), timeout(req, maxTimeout));
-    req.context().register(EdgeFilter.CLASSIFICATION, result);
-    res.header(HeaderNames.create("Server-Timing"), serverTiming(result.timings()));
-    Responses.json(req, res, 200, body(result, Responses.requestId(req)));
+        service.classify(
+            new InferenceService.ImageRequest(model, input.image(), input.topK()),
+            Timeouts.requested(HttpEdge.header(req, Timeouts.HEADER), maxTimeout),
+            HttpEdge.record(req));
+    Responses.serverTiming(res, result.timings());
+    Responses.json(req, res, 200, body(result, HttpEdge.requestId(req)));
   }
 
   private static Input fromMultipart(ServerRequest req, String contentType, byte[] body) {
@@ -151,18 +129,6 @@ final class PredictHandler {
       throw new ArgusException.InvalidInput(
           "field 'image' is not valid base64: " + e.getMessage(), e);
     }
-  }
-
-  /** The phase durations as a {@code Server-Timing} header, in milliseconds. */
-  static String serverTiming(dev.argus.service.PhaseTimings t) {
-    return String.format(
-        java.util.Locale.ROOT,
-        "decode;dur=%.3f, preprocess;dur=%.3f, queue;dur=%.3f, compute;dur=%.3f, postprocess;dur=%.3f",
-        t.decodeNanos() / 1e6,
-        t.preprocessNanos() / 1e6,
-        t.queueNanos() / 1e6,
-        t.computeNanos() / 1e6,
-        t.postprocessNanos() / 1e6);
   }
 
   static ObjectNode body(Classification c, String requestId) {

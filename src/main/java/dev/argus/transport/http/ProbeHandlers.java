@@ -3,15 +3,27 @@ package dev.argus.transport.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.health.HealthService;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 
 /** Liveness, readiness and startup probes: 200 when up, 503 with the failing checks when not. */
-final class ProbeHandlers {
+final class ProbeHandlers implements Routes {
   private final HealthService health;
 
   ProbeHandlers(HealthService health) {
     this.health = health;
+  }
+
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(Method.GET, "/health", "Liveness probe", this::live),
+        Endpoint.open(Method.GET, "/healthz", "Liveness probe (Kubernetes spelling)", this::live),
+        Endpoint.open(Method.GET, "/ready", "Readiness probe", this::ready),
+        Endpoint.open(Method.GET, "/readyz", "Readiness probe (Kubernetes spelling)", this::ready),
+        Endpoint.open(Method.GET, "/startupz", "Startup probe", this::startup));
   }
 
   void live(ServerRequest req, ServerResponse res) {

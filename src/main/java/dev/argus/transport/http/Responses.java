@@ -2,22 +2,27 @@ package dev.argus.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argus.observe.PhaseTimings;
+import dev.argus.observe.RequestRecord;
 import dev.argus.service.ArgusException;
+import dev.argus.transport.edge.EdgeException;
+import dev.argus.transport.edge.RequestIds;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes JSON responses and maps every failure to its status, in one place. */
-final class Responses {
+/** Writes responses, and maps every failure to its HTTP status and error body, in one place. */
+public final class Responses {
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
-  static final String JSON = "application/json";
+  public static final String JSON = "application/json";
 
   private Responses() {}
 
-  static void json(ServerRequest req, ServerResponse res, int status, JsonNode body) {
+  public static void json(ServerRequest req, ServerResponse res, int status, JsonNode body) {
     byte[] bytes = Json.bytes(body);
     send(req, res, status, JSON, bytes, bytes.length);
   }
@@ -26,7 +31,7 @@ final class Responses {
    * Sends {@code body} with the request id, counting its size for the canonical line, which may
    * show its first {@code loggedLength} bytes when payloads are logged.
    */
-  static void send(
+  public static void send(
       ServerRequest req,
       ServerResponse res,
       int status,
@@ -36,29 +41,32 @@ final class Responses {
     res.status(Status.create(status));
     res.header(HeaderNames.CONTENT_TYPE, contentType);
     // Error handlers run on a reset response, so the id is set again on every send.
-    res.header(RequestIds.HEADER, requestId(req));
-    req.context().register(EdgeFilter.RESPONSE_BYTES, (long) body.length);
+    res.header(RequestIds.HEADER, HttpEdge.requestId(req));
+    HttpEdge.record(req).bytesOut(body.length);
     Payloads.response(req, body, loggedLength);
     res.send(body);
   }
 
-  static String requestId(ServerRequest req) {
-    return req.context().get(EdgeFilter.REQUEST_ID, String.class).orElse("");
+  /** The phase durations as a {@code Server-Timing} header, in milliseconds. */
+  public static void serverTiming(ServerResponse res, PhaseTimings t) {
+    res.header(
+        HeaderNames.create("Server-Timing"),
+        String.format(
+            Locale.ROOT,
+            "decode;dur=%.3f, preprocess;dur=%.3f, queue;dur=%.3f, compute;dur=%.3f,"
+                + " postprocess;dur=%.3f",
+            t.decodeNanos() / 1e6,
+            t.preprocessNanos() / 1e6,
+            t.queueNanos() / 1e6,
+            t.computeNanos() / 1e6,
+            t.postprocessNanos() / 1e6));
   }
 
-  /** The HTTP status of each kind of failure. */
+  /** The HTTP status of each kind of inference failure. */
   static int status(ArgusException e) {
     return switch (e) {
       case ArgusException.InvalidInput x -> 400;
-      case ArgusException.Unauthorized x -> 401;
-      case ArgusException.Forbidden x -> 403;
       case ArgusException.NotFound x -> 404;
-      case ArgusException.RequestTimeout x -> 408;
-      case ArgusException.Conflict x -> 409;
-      case ArgusException.RateLimited x -> 429;
-      case ArgusException.MethodNotAllowed x -> 405;
-      case ArgusException.PayloadTooLarge x -> 413;
-      case ArgusException.UnsupportedMediaType x -> 415;
       case ArgusException.ModelNotReady x -> 503;
       case ArgusException.QueueFull x -> 503;
       case ArgusException.ShuttingDown x -> 503;
@@ -67,7 +75,22 @@ final class Responses {
     };
   }
 
-  static ObjectNode errorBody(String message, String errorType, String requestId) {
+  /** The HTTP status of each kind of protocol failure. */
+  static int status(EdgeException e) {
+    return switch (e) {
+      case EdgeException.RouteNotFound x -> 404;
+      case EdgeException.MethodNotAllowed x -> 405;
+      case EdgeException.Unauthorized x -> 401;
+      case EdgeException.Forbidden x -> 403;
+      case EdgeException.RequestTimeout x -> 408;
+      case EdgeException.Conflict x -> 409;
+      case EdgeException.PayloadTooLarge x -> 413;
+      case EdgeException.UnsupportedMediaType x -> 415;
+      case EdgeException.RateLimited x -> 429;
+    };
+  }
+
+  public static ObjectNode errorBody(String message, String errorType, String requestId) {
     ObjectNode body = Json.object();
     body.put("error", message);
     body.put("error_type", errorType);
@@ -76,28 +99,26 @@ final class Responses {
   }
 
   static void error(ServerRequest req, ServerResponse res, ArgusException e) {
-    int status = status(e);
-    // The edge filter's request_failed line reports it, with the stack trace for a 5xx.
-    log.debug("request answered {}: {}", status, e.getMessage());
+    if (e instanceof ArgusException.QueueFull q) {
+      res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
+    }
+    fail(req, res, status(e), e.errorType(), e.getMessage(), e);
+  }
+
+  static void error(ServerRequest req, ServerResponse res, EdgeException e) {
     switch (e) {
-      case ArgusException.QueueFull q ->
-          res.header(
-              HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
-      case ArgusException.MethodNotAllowed m -> res.header(HeaderNames.ALLOW, m.allowed());
-      case ArgusException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
-      case ArgusException.RequestTimeout t -> res.header(HeaderNames.CONNECTION, "close");
-      case ArgusException.RateLimited r ->
+      case EdgeException.MethodNotAllowed m -> res.header(HeaderNames.ALLOW, m.allowed());
+      case EdgeException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
+      case EdgeException.RequestTimeout t -> res.header(HeaderNames.CONNECTION, "close");
+      case EdgeException.RateLimited r ->
           res.header(
               HeaderNames.RETRY_AFTER,
               String.valueOf(Math.max(1, (r.retryAfter().toMillis() + 999) / 1000)));
-      case ArgusException.Unauthorized u ->
+      case EdgeException.Unauthorized u ->
           res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"argus-admin\"");
       default -> {}
     }
-    req.context().register(EdgeFilter.ERROR_TYPE, e.errorType());
-    req.context().register(EdgeFilter.ERROR_MESSAGE, e.getMessage());
-    req.context().register(EdgeFilter.ERROR, e);
-    json(req, res, status, errorBody(e.getMessage(), e.errorType(), requestId(req)));
+    fail(req, res, status(e), e.errorType(), e.getMessage(), e);
   }
 
   /** A failure nobody anticipated: logged with its stack, answered without internals. */
@@ -107,9 +128,7 @@ final class Responses {
         req.prologue().method(),
         req.path().path(),
         t.toString());
-    req.context().register(EdgeFilter.ERROR_TYPE, "internal");
-    req.context().register(EdgeFilter.ERROR_MESSAGE, String.valueOf(t));
-    req.context().register(EdgeFilter.ERROR, t);
+    HttpEdge.record(req).failure("internal", String.valueOf(t), t, true);
     json(
         req,
         res,
@@ -117,6 +136,20 @@ final class Responses {
         errorBody(
             "internal server error; see the server log for this request id",
             "internal",
-            requestId(req)));
+            HttpEdge.requestId(req)));
+  }
+
+  /** Answers a failure the request's record and canonical line report, with its stack for 5xx. */
+  static void fail(
+      ServerRequest req,
+      ServerResponse res,
+      int status,
+      String errorType,
+      String message,
+      Throwable cause) {
+    log.debug("request answered {}: {}", status, message);
+    RequestRecord record = HttpEdge.record(req);
+    record.failure(errorType, message, cause, status >= 500);
+    json(req, res, status, errorBody(message, errorType, record.requestId()));
   }
 }

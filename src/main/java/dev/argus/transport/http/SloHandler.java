@@ -2,23 +2,34 @@ package dev.argus.transport.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.argus.observe.Metrics;
 import dev.argus.observe.SloTracker;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 
 /** {@code GET /slo}: each objective's SLI per window, error budget, burn rates and status. */
-final class SloHandler {
-  private final Metrics metrics;
+final class SloHandler implements Routes {
+  private final SloTracker slo;
 
-  SloHandler(Metrics metrics) {
-    this.metrics = metrics;
+  SloHandler(SloTracker slo) {
+    this.slo = slo;
   }
 
-  void handle(ServerRequest req, ServerResponse res) {
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            Method.GET,
+            "/slo",
+            "Service level objectives: SLI per window, error budget, burn rates, status",
+            this::handle));
+  }
+
+  private void handle(ServerRequest req, ServerResponse res) {
     ObjectNode body = Json.object();
     ArrayNode list = body.putArray("objectives");
-    for (SloTracker.Status s : metrics.slos()) {
+    for (SloTracker.Status s : slo.statuses()) {
       ObjectNode o = list.addObject();
       o.put("name", s.objective().name());
       o.put("model", s.objective().model());

@@ -1,8 +1,8 @@
 package dev.argus.bench.jmh;
 
 import dev.argus.observe.Metrics;
+import dev.argus.observe.PhaseTimings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +29,7 @@ public class MetricsRecordingBenchmark {
 
   @Setup
   public void start() {
-    metrics = new Metrics(new PrometheusRegistry(), "", 100, "bench", "1", List::of);
+    metrics = new Metrics(new PrometheusRegistry(), "", 100, "bench", "1");
   }
 
   private void onePrediction(int i) {
@@ -37,14 +37,9 @@ public class MetricsRecordingBenchmark {
     metrics.inferenceSucceeded(
         "image-triage",
         "1",
-        900_000,
-        400_000 + i,
-        150_000,
-        4_000_000 + i,
-        20_000,
-        18_000,
-        CLASSES[i % 3],
-        0.7 + (i % 30) / 100.0);
+        new PhaseTimings(0, 900_000, 400_000 + i, 150_000, 4_000_000 + i, 20_000),
+        18_000);
+    metrics.prediction("image-triage", "1", CLASSES[i % 3], 0.7 + (i % 30) / 100.0);
     metrics.httpFinished("POST", "/predict", 200, 6_000_000 + i, 18_000, null);
   }
 

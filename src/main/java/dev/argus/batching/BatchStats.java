@@ -1,0 +1,24 @@
+package dev.argus.batching;
+
+/**
+ * What one model's batcher has done since it started: requests completed, failed (the runtime
+ * threw), rejected (queue full or closed), expired (deadline passed while queued) and cancelled
+ * (the caller gave up while queued); total queue and compute time; batches by size (index = size).
+ */
+public record BatchStats(
+    long batches,
+    long failedBatches,
+    long completedRequests,
+    long failedRequests,
+    long rejectedRequests,
+    long expiredRequests,
+    long cancelledRequests,
+    long queueNanos,
+    long computeNanos,
+    long[] batchSizeCounts,
+    int queueDepth,
+    int queueCapacity) {
+  /** A model without a batcher (not loaded): nothing done, no queue. */
+  public static final BatchStats NONE =
+      new BatchStats(0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, 0);
+}

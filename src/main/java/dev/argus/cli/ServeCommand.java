@@ -1,0 +1,86 @@
+package dev.argus.cli;
+
+import dev.argus.config.ArgusConfig;
+import dev.argus.config.ConfigException;
+import dev.argus.config.ConfigLoader;
+import dev.argus.observe.LogSetup;
+import dev.argus.server.ArgusServer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code argus serve}: starts the server and serves until SIGTERM or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the server (default: the bundled models/ repository on port 8080).")
+public final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(
+      names = "--config",
+      description = "argus.yaml to read (default: $ARGUS_CONFIG, else ./argus.yaml if present)")
+  Path config;
+
+  @Option(names = "--host", description = "Address to listen on (server.host)")
+  String host;
+
+  @Option(names = "--port", description = "Port to listen on, 0 for any (server.port)")
+  Integer port;
+
+  @Option(names = "--model-repository", description = "Model repository folder (models.repository)")
+  Path modelRepository;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ArgusConfig cfg;
+    try {
+      ConfigLoader.Loaded loaded =
+          ConfigLoader.load(ConfigFiles.find(config), System.getenv(), flags());
+      cfg = loaded.config();
+      LogSetup.configure(cfg.logging(), false);
+      loaded.warnings().forEach(w -> log.warn("{}", w));
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("argus: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    ArgusServer server;
+    try {
+      server = ArgusServer.start(cfg);
+    } catch (ConfigException e) {
+      System.err.println("argus: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    // SIGTERM and SIGINT drain the server before the JVM's shutdown begins: ONNX Runtime's own
+    // shutdown hook frees its native environment, and hooks run concurrently, so draining in a
+    // hook would let requests in flight run on freed sessions.
+    for (String signal : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal(signal),
+          s -> Thread.ofPlatform().name("argus-stop").start(server::stop));
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(server::stop));
+    server.awaitStopped();
+    return 0;
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    if (host != null) {
+      flags.put("server.host", host);
+    }
+    if (port != null) {
+      flags.put("server.port", String.valueOf(port));
+    }
+    if (modelRepository != null) {
+      flags.put("models.repository", modelRepository.toString());
+    }
+    return flags;
+  }
+}

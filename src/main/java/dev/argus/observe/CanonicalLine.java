@@ -1,0 +1,72 @@
+package dev.argus.observe;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one line per request, from the logger {@code dev.argus.access}: {@code request_completed}, or
+ * {@code request_failed} with the error type and message (a stack trace only for a server failure).
+ * Its fields are the request's {@link RequestRecord}, whatever the protocol.
+ */
+public final class CanonicalLine {
+  private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
+
+  private CanonicalLine() {}
+
+  /** Writes the line of a request that took {@code nanos}. */
+  public static void write(RequestRecord r, long nanos) {
+    boolean failed = r.errorType().isPresent();
+    if (!log.isInfoEnabled() && !(failed && r.serverFault())) {
+      return;
+    }
+    List<Object> fields = new ArrayList<>(28);
+    fields.add(kv("protocol", r.protocol()));
+    fields.add(kv("method", r.method()));
+    fields.add(kv("route", r.route()));
+    fields.add(kv("status", r.status()));
+    fields.add(kv("duration_ms", nanos / 1_000_000.0));
+    fields.add(kv("bytes_in", Math.max(0, r.bytesIn())));
+    fields.add(kv("bytes_out", r.bytesOut()));
+    fields.add(kv("client_address", r.clientAddress()));
+    r.requestPayload().ifPresent(p -> fields.add(kv("request_payload", p)));
+    r.responsePayload().ifPresent(p -> fields.add(kv("response_payload", p)));
+    r.outcome()
+        .ifPresent(outcome -> {
+          fields.add(kv("outcome", outcome));
+          r.timings()
+              .ifPresent(t -> {
+                for (Phase phase : Phase.values()) {
+                  fields.add(kv(phase.label() + "_ms", t.nanos(phase) / 1e6));
+                }
+              });
+          if (r.batchSize() > 0) {
+            fields.add(kv("batch_size", r.batchSize()));
+            fields.add(kv("input_shape", r.inputShape()));
+            fields.add(kv("output_shape", r.outputShape()));
+          }
+          r.prediction()
+              .ifPresent(p -> {
+                fields.add(kv("prediction", p));
+                fields.add(kv("confidence", r.confidence()));
+              });
+        });
+    if (!failed) {
+      log.info("request_completed" + " {}".repeat(fields.size()), fields.toArray());
+      return;
+    }
+    fields.add(kv("error_type", r.errorType().get()));
+    fields.add(kv("error", r.errorMessage()));
+    String format = "request_failed" + " {}".repeat(fields.size());
+    if (r.serverFault()) {
+      // Only a server failure earns a stack trace (a trailing Throwable is logged as one).
+      r.error().ifPresent(fields::add);
+      log.warn(format, fields.toArray());
+    } else {
+      log.info(format, fields.toArray());
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.argus.server;
+
+import dev.argus.batching.Ticker;
+import dev.argus.config.ArgusConfig;
+import dev.argus.config.ConfigException;
+import dev.argus.image.ImageDecoder;
+import dev.argus.model.LoadedModel;
+import dev.argus.model.ModelLoader;
+import dev.argus.model.ModelRepository;
+import dev.argus.model.ModelRuntime;
+import dev.argus.observe.DriftMonitor;
+import dev.argus.observe.Metrics;
+import dev.argus.observe.SloTracker;
+import dev.argus.observe.Tracing;
+import dev.argus.service.InferenceRecorder;
+import dev.argus.service.InferenceService;
+import dev.argus.service.ModelCatalogue;
+import dev.argus.service.ModelLifecycle;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything of Argus but its transports, built in dependency order with nothing wired back later:
+ * observation (metrics, tracing, SLOs, drift), the model catalogue and lifecycle, and the inference
+ * service. {@link ArgusServer} puts the transports in front; {@code argus drift baseline} calls the
+ * service in process.
+ */
+public final class ArgusCore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ArgusCore.class);
+
+  final ArgusConfig config;
+  final PrometheusRegistry registry;
+  final Tracing tracing;
+  final Metrics metrics;
+  final SloTracker slo;
+  final DriftMonitor drift;
+  final ModelCatalogue catalogue;
+  final ModelLifecycle lifecycle;
+  final InferenceService service;
+  private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
+
+  ArgusCore(ArgusConfig config, ModelRuntime runtime) {
+    this.config = config;
+    ModelRepository repository = new ModelRepository(config.models().repositoryPath());
+    if (!Files.isDirectory(repository.root())) {
+      throw new ConfigException(
+          "models.repository: "
+              + config.models().repository()
+              + " (expected: a directory; "
+              + repository.root()
+              + " does not exist)");
+    }
+    config
+        .models()
+        .defaultModelName()
+        .filter(name -> !repository.modelNames().contains(name))
+        .ifPresent(name -> {
+          throw new ConfigException(
+              "models.default_model: '"
+                  + name
+                  + "' (expected: one of "
+                  + repository.modelNames()
+                  + " in "
+                  + repository.root()
+                  + ")");
+        });
+    this.registry = new PrometheusRegistry();
+    this.tracing = Tracing.create(config.tracing(), ArgusServer.version());
+    this.metrics =
+        new Metrics(
+            registry,
+            config.metrics().prefix(),
+            config.metrics().maxClassLabels(),
+            ArgusServer.version(),
+            runtime.version().replace("onnxruntime ", ""));
+    if (config.metrics().enabled()) {
+      Metrics.registerJvm(registry);
+    }
+    this.slo = new SloTracker(config.slo(), System::currentTimeMillis);
+    this.drift = new DriftMonitor(config.drift());
+    this.catalogue = new ModelCatalogue(repository, config.models().defaultModelName());
+    this.lifecycle =
+        new ModelLifecycle(
+            catalogue,
+            new ModelLoader(repository, runtime, config.batching(), config.models().warmup()),
+            Ticker.SYSTEM,
+            tracing.observer(metrics),
+            config.server().shutdownGrace(),
+            new ModelEvents(metrics, drift));
+    this.service =
+        new InferenceService(
+            catalogue,
+            new ImageDecoder(config.limits().maxImagePixels()),
+            config.limits().maxConcurrentPredictions(),
+            Ticker.SYSTEM,
+            new InferenceRecorder(metrics, slo, drift, tracing));
+  }
+
+  /** Builds the core; models do not load until {@link #loadModels()}. */
+  public static ArgusCore create(ArgusConfig config, ModelRuntime runtime) {
+    return new ArgusCore(config, runtime);
+  }
+
+  /** Starts loading every model in the background. */
+  public void loadModels() {
+    loading = lifecycle.loadAll();
+  }
+
+  /** Waits until every model has finished loading (or failed); true if that happened in time. */
+  public boolean awaitModelsLoaded(long timeout, java.util.concurrent.TimeUnit unit) {
+    try {
+      loading.get(timeout, unit);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public InferenceService service() {
+    return service;
+  }
+
+  public ModelCatalogue catalogue() {
+    return catalogue;
+  }
+
+  public DriftMonitor drift() {
+    return drift;
+  }
+
+  /** Drains and closes the models, then stops drift, memory and tracing work. */
+  @Override
+  public void close() {
+    lifecycle.close();
+    drift.close();
+    tracing.close();
+  }
+
+  /** Model lifecycle events into the metrics and the drift monitor. */
+  private record ModelEvents(Metrics metrics, DriftMonitor drift)
+      implements ModelLifecycle.Listener {
+    @Override
+    public void loaded(LoadedModel model) {
+      drift.modelLoaded(model.name(), model.directory());
+      long fileBytes = 0;
+      try {
+        fileBytes = Files.size(model.sourceFile());
+      } catch (java.io.IOException e) {
+        log.debug("model {}: file size unknown", model.name(), e);
+      }
+      metrics.modelLoaded(
+          model.name(),
+          model.version(),
+          model.loadTime().toNanos() / 1e9,
+          model.warmupTime().toNanos() / 1e9,
+          fileBytes);
+    }
+
+    @Override
+    public void unloaded(String name, String version) {
+      drift.modelUnloaded(name);
+      metrics.modelNotLoaded(name, version);
+    }
+
+    @Override
+    public void failed(String name, String version, String reason) {
+      if (!version.isEmpty()) {
+        metrics.modelNotLoaded(name, version);
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.argus.server;
+
+import dev.argus.config.ArgusConfig;
+import dev.argus.health.HealthService;
+import dev.argus.model.ModelRuntime;
+import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.observe.MemoryMonitor;
+import dev.argus.observe.ServerGauges;
+import dev.argus.transport.edge.RequestScopes;
+import dev.argus.transport.http.HttpServer;
+import dev.argus.transport.http.ServerInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Argus as it runs: the {@link ArgusCore} with its transports in front. Starts them, and stops them
+ * in order: readiness turns false, the listener stops accepting, requests in flight finish within
+ * the grace period, then queues drain and model sessions close.
+ */
+public final class ArgusServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ArgusServer.class);
+
+  private final ArgusCore core;
+  private final MemoryMonitor memory;
+  private final HealthService health;
+  private final HttpServer http;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+
+  private ArgusServer(ArgusConfig config, ModelRuntime runtime) {
+    this.core = ArgusCore.create(config, runtime);
+    ServerGauges.register(
+        core.registry,
+        config.metrics().prefix(),
+        core.catalogue::queueReadings,
+        core.slo,
+        core.drift,
+        core.tracing);
+    this.memory =
+        MemoryMonitor.start(
+            core.metrics,
+            config.memory().thresholdRatio(),
+            config.memory().rssLimit(),
+            config.memory().checkInterval());
+    this.health = new HealthService(core.catalogue);
+    ServerInfo info = new ServerInfo("argus", version(), runtime.version());
+    int payloadLimit =
+        config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
+    this.http =
+        new HttpServer(
+            config,
+            new HttpServer.Dependencies(
+                info,
+                core.service,
+                core.catalogue,
+                core.lifecycle,
+                health,
+                core.metrics,
+                core.registry,
+                core.slo,
+                core.drift,
+                new RequestScopes(core.tracing, payloadLimit)));
+  }
+
+  /** Builds and starts a server; models load in the background while it already answers. */
+  public static ArgusServer start(ArgusConfig config) {
+    return start(config, new OnnxModelRuntime());
+  }
+
+  /** Starts a server whose models load through {@code runtime}. */
+  public static ArgusServer start(ArgusConfig config, ModelRuntime runtime) {
+    ArgusServer server = new ArgusServer(config, runtime);
+    server.http.start();
+    server.core.loadModels();
+    log.info(
+        "argus {} listening on http://{}:{} serving models from {}",
+        version(),
+        config.server().host(),
+        server.http.port(),
+        server.core.catalogue.repository().root());
+    server
+        .metricsPort()
+        .ifPresent(p -> log.info("metrics on http://{}:{}/metrics", config.server().host(), p));
+    return server;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  /** The metrics port, when {@code metrics.port} puts metrics on a port of their own. */
+  public OptionalInt metricsPort() {
+    return http.metricsPort();
+  }
+
+  /** The port of the admin listener, when {@code admin.port} gives it one. */
+  public OptionalInt adminPort() {
+    return http.adminPort();
+  }
+
+  /** Waits until every model has finished loading (or failed); true if that happened in time. */
+  public boolean awaitModelsLoaded(long timeout, TimeUnit unit) {
+    return core.awaitModelsLoaded(timeout, unit);
+  }
+
+  /** Blocks until {@link #stop()} has finished. */
+  public void awaitStopped() throws InterruptedException {
+    stoppedLatch.await();
+  }
+
+  /** Graceful stop; safe to call more than once and from a shutdown hook. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("stopping: readiness is now false");
+    health.markDraining();
+    long drainMillis = core.config.server().drainDelay().toMillis();
+    if (drainMillis > 0) {
+      log.info("waiting {} ms (server.drain_delay) for load balancers to notice", drainMillis);
+      sleep(drainMillis);
+    }
+    http.stop();
+    memory.close();
+    core.close();
+    log.info("stopped");
+    stoppedLatch.countDown();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The Argus version from the build. */
+  public static String version() {
+    try (InputStream in = ArgusServer.class.getResourceAsStream("/dev/argus/build.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

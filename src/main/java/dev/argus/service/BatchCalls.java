@@ -1,0 +1,92 @@
+package dev.argus.service;
+
+import dev.argus.batching.BatchRejectedException;
+import dev.argus.batching.BatchResult;
+import dev.argus.batching.DeadlineExpiredException;
+import dev.argus.batching.Ticker;
+import dev.argus.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Requests through a model's batcher, waited for never past their deadline, with the batcher's
+ * failures turned into the domain's: a full queue is {@code QueueFull}, a closed one {@code
+ * ShuttingDown}, an expired request {@code DeadlineExceeded}, a runtime failure {@code
+ * InferenceFailed}. A request given up on is cancelled, so it leaves the queue before compute.
+ */
+final class BatchCalls {
+  private BatchCalls() {}
+
+  /** Runs one request. */
+  static BatchResult run(
+      ServingModel model, Map<String, Tensor> inputs, Deadline deadline, Ticker ticker) {
+    return runAll(model, List.of(inputs), deadline, ticker).get(0);
+  }
+
+  /**
+   * Submits every request before waiting for any, so they can share a batch, then waits for all.
+   * When one fails, the others still queued are cancelled.
+   */
+  static List<BatchResult> runAll(
+      ServingModel model, List<Map<String, Tensor>> requests, Deadline deadline, Ticker ticker) {
+    if (deadline.remainingNanos(ticker) <= 0) {
+      throw deadline.exceeded(model.name());
+    }
+    List<CompletableFuture<BatchResult>> pending = new ArrayList<>(requests.size());
+    try {
+      for (Map<String, Tensor> inputs : requests) {
+        pending.add(submit(model, inputs, deadline));
+      }
+      List<BatchResult> results = new ArrayList<>(requests.size());
+      for (CompletableFuture<BatchResult> p : pending) {
+        results.add(await(model, p, deadline, ticker));
+      }
+      return results;
+    } catch (RuntimeException e) {
+      pending.forEach(p -> p.cancel(false));
+      throw e;
+    }
+  }
+
+  private static CompletableFuture<BatchResult> submit(
+      ServingModel model, Map<String, Tensor> inputs, Deadline deadline) {
+    try {
+      return model.batcher().submit(inputs, deadline.atNanos());
+    } catch (BatchRejectedException e) {
+      if (e.queueFull()) {
+        throw ArgusException.QueueFull.forQueue(model.name(), e.capacity(), Admission.RETRY_AFTER);
+      }
+      throw new ArgusException.ShuttingDown();
+    }
+  }
+
+  private static BatchResult await(
+      ServingModel model,
+      CompletableFuture<BatchResult> pending,
+      Deadline deadline,
+      Ticker ticker) {
+    try {
+      return pending.get(Math.max(0, deadline.remainingNanos(ticker)), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw deadline.exceeded(model.name());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArgusException.ShuttingDown();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof DeadlineExpiredException) {
+        throw deadline.exceeded(model.name());
+      }
+      if (cause instanceof BatchRejectedException) {
+        throw new ArgusException.ShuttingDown();
+      }
+      throw new ArgusException.InferenceFailed(
+          "model '" + model.name() + "' failed: " + cause.getMessage(), cause);
+    }
+  }
+}

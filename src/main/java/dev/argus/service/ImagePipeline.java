@@ -1,0 +1,141 @@
+package dev.argus.service;
+
+import dev.argus.image.ImageDecoder;
+import dev.argus.image.ImageTransform;
+import dev.argus.image.InvalidImageException;
+import dev.argus.image.Scores;
+import dev.argus.model.LoadedModel;
+import dev.argus.model.ModelSettings;
+import dev.argus.tensor.DataType;
+import dev.argus.tensor.Shape;
+import dev.argus.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image classifier's steps around the model: decode an encoded image (bounded), turn it into the
+ * model's input tensor as its {@code model.yaml} says, and turn a row of scores into top-k labelled
+ * predictions; plus the drift features of one image.
+ */
+final class ImagePipeline {
+  private final ImageDecoder decoder;
+
+  ImagePipeline(ImageDecoder decoder) {
+    this.decoder = decoder;
+  }
+
+  /** An image decoded and made into one row of the model's input. */
+  record Prepared(BufferedImage image, Tensor input) {}
+
+  /**
+   * Decodes {@code bytes}.
+   *
+   * @throws ArgusException.InvalidInput when they are not a usable image
+   */
+  BufferedImage decode(byte[] bytes) {
+    try {
+      return decoder.decode(bytes);
+    } catch (InvalidImageException e) {
+      throw new ArgusException.InvalidInput(e.getMessage(), e);
+    }
+  }
+
+  /** The model's input tensor of one image: {@code [1, 3, height, width]}, normalised. */
+  Tensor preprocess(LoadedModel model, BufferedImage image) {
+    ImageTransform transform = transformFor(model.settings().preprocessing());
+    float[] pixels = transform.apply(image);
+    return Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
+  }
+
+  static ImageTransform transformFor(ModelSettings.PreprocessingSettings p) {
+    return p.isStretch()
+        ? ImageTransform.stretch(p.width(), p.height(), p.mean(), p.std())
+        : ImageTransform.shorterSideThenCrop(p.shorterSide(), p.crop(), p.mean(), p.std());
+  }
+
+  /** The output that holds class scores: {@code output.name} of model.yaml, else the first. */
+  static String scoreOutput(LoadedModel model, Map<String, Tensor> outputs) {
+    return model.settings().output().outputName().orElse(outputs.keySet().iterator().next());
+  }
+
+  /**
+   * Top-k predictions from row {@code row} of the model's score output.
+   *
+   * @throws ArgusException.InferenceFailed when the model has no such output
+   */
+  static List<Classification.Prediction> topK(
+      LoadedModel model, Map<String, Tensor> outputs, int row, int k) {
+    ModelSettings.OutputSettings out = model.settings().output();
+    String name = scoreOutput(model, outputs);
+    Tensor scores = outputs.get(name);
+    if (scores == null) {
+      throw new ArgusException.InferenceFailed(
+          "model '" + model.name() + "' has no output '" + name + "' (model.yaml output.name)",
+          null);
+    }
+    float[] all = scores.floats();
+    int classes = (int) scores.shape().dim(scores.shape().rank() - 1);
+    float[] probabilities =
+        out.isLogits()
+            ? Scores.softmax(all, row * classes, classes)
+            : Arrays.copyOfRange(all, row * classes, (row + 1) * classes);
+    List<Classification.Prediction> predictions = new ArrayList<>();
+    for (int classId : Scores.topK(probabilities, k)) {
+      String label =
+          classId < model.labels().size() ? model.labels().get(classId) : String.valueOf(classId);
+      predictions.add(new Classification.Prediction(label, classId, probabilities[classId]));
+    }
+    return predictions;
+  }
+
+  /**
+   * The top-1 of each image as the protocol's image outputs, in the order {@code outputs} names
+   * them: {@code label} (BYTES), {@code confidence} (FP32), {@code class_id} (INT64), shape [N].
+   */
+  static Map<String, Tensor> asTensors(List<Classification.Prediction> tops, List<String> outputs) {
+    int n = tops.size();
+    byte[][] labels = new byte[n][];
+    float[] confidences = new float[n];
+    long[] classIds = new long[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = tops.get(i).label().getBytes(StandardCharsets.UTF_8);
+      confidences[i] = (float) tops.get(i).confidence();
+      classIds[i] = tops.get(i).classId();
+    }
+    Shape shape = Shape.of(n);
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    all.put("label", Tensor.of(DataType.BYTES, shape, labels));
+    all.put("confidence", Tensor.of(DataType.FP32, shape, confidences));
+    all.put("class_id", Tensor.of(DataType.INT64, shape, classIds));
+    Map<String, Tensor> selected = new LinkedHashMap<>();
+    for (String name : outputs) {
+      selected.put(name, all.get(name));
+    }
+    return selected;
+  }
+
+  /** An image's drift features: size, mean of each channel of its tensor, top-1 confidence. */
+  static InferenceOutcome.DriftSample driftSample(
+      BufferedImage image, Tensor input, Classification.Prediction top) {
+    Map<String, Double> features = new LinkedHashMap<>();
+    features.put("confidence", top.confidence());
+    features.put("width", (double) image.getWidth());
+    features.put("height", (double) image.getHeight());
+    float[] pixels = input.floats();
+    int plane = pixels.length / 3;
+    String[] channels = {"channel_0_mean", "channel_1_mean", "channel_2_mean"};
+    for (int c = 0; c < 3; c++) {
+      double sum = 0;
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        sum += pixels[i];
+      }
+      features.put(channels[c], sum / plane);
+    }
+    return new InferenceOutcome.DriftSample(features, top.label());
+  }
+}

@@ -1,0 +1,73 @@
+package dev.argus.transport.edge;
+
+import dev.argus.observe.CanonicalLine;
+import dev.argus.observe.LogContext;
+import dev.argus.observe.RequestRecord;
+import dev.argus.observe.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.function.BiConsumer;
+import org.slf4j.MDC;
+
+/**
+ * One request from arrival to answer, for any protocol: its {@link RequestRecord}, its server span
+ * (current while the scope is open) and its log context. Closing it ends the span with the
+ * request's failure, if any, writes the canonical line and clears the log context.
+ */
+public final class RequestScope implements AutoCloseable {
+  private final RequestRecord record;
+  private final Scope current;
+  private final Tracing tracing;
+
+  RequestScope(RequestRecord record, Scope current, Tracing tracing) {
+    this.record = record;
+    this.current = current;
+    this.tracing = tracing;
+  }
+
+  public RequestRecord record() {
+    return record;
+  }
+
+  public String requestId() {
+    return record.requestId();
+  }
+
+  /** Writes {@code traceparent} (and {@code tracestate}) for the answer, when tracing is on. */
+  public void injectTraceContext(BiConsumer<String, String> header) {
+    if (tracing != null) {
+      tracing
+          .propagator()
+          .inject(Context.current().with(record.span()), header, BiConsumer::accept);
+    }
+  }
+
+  /**
+   * Ends the request: the span records the failure (status ERROR only when the server is at fault:
+   * a client's mistake is not an error of the server), the canonical line is written, the log
+   * context is cleared.
+   */
+  @Override
+  public void close() {
+    Span span = record.span();
+    try {
+      record.error().ifPresent(span::recordException);
+      record.errorType().ifPresent(t -> span.setAttribute("error.type", t));
+      if (record.serverFault()) {
+        span.setStatus(StatusCode.ERROR, record.errorMessage());
+      }
+      CanonicalLine.write(record, System.nanoTime() - record.startNanos());
+    } finally {
+      span.end();
+      current.close();
+      MDC.remove(LogContext.REQUEST_ID);
+      MDC.remove(LogContext.TRACE_ID);
+      MDC.remove(LogContext.SPAN_ID);
+      MDC.remove(LogContext.TRACE_FLAGS);
+      MDC.remove(LogContext.MODEL);
+      MDC.remove(LogContext.MODEL_VERSION);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.argus.transport.edge;
+
+import dev.argus.observe.LogContext;
+import dev.argus.observe.RequestRecord;
+import dev.argus.observe.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.Optional;
+import org.slf4j.MDC;
+
+/**
+ * Opens the {@link RequestScope} of each request, whatever its protocol: the request's identity,
+ * its server span continuing the caller's trace, and its log context.
+ */
+public final class RequestScopes {
+  private final Tracing tracing;
+  private final Tracer tracer;
+  private final int payloadLimit;
+
+  /**
+   * @param payloadLimit the most bytes of a body the canonical line may show ({@code
+   *     logging.payload_max_bytes}), or -1 when payloads are not logged
+   */
+  public RequestScopes(Tracing tracing, int payloadLimit) {
+    this.tracing = tracing;
+    this.tracer = tracing.tracer();
+    this.payloadLimit = payloadLimit;
+  }
+
+  /** Bytes of each body the canonical line shows, or -1 when payloads are not logged. */
+  public int payloadLimit() {
+    return payloadLimit;
+  }
+
+  /**
+   * Opens the scope of a request that arrived at {@code startNanos}: keeps the client's request id
+   * if it is sane (else makes one), continues the trace its {@code carrier} holds (W3C {@code
+   * traceparent}), starts the server span and makes it current, and fills the log context. Close it
+   * on the same thread.
+   *
+   * @param method the HTTP method or RPC method, the span's name until the route is known
+   * @param target the URL path or full RPC name, as the span's {@code url.path}
+   */
+  public <C> RequestScope open(
+      String protocol,
+      String method,
+      String target,
+      Optional<String> clientRequestId,
+      C carrier,
+      TextMapGetter<C> getter,
+      long startNanos) {
+    String id = RequestIds.accept(clientRequestId).orElseGet(RequestIds::generate);
+    MDC.put(LogContext.REQUEST_ID, id);
+    Context parent = tracing.propagator().extract(Context.root(), carrier, getter);
+    Span span =
+        tracer
+            .spanBuilder(method)
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute("url.path", target)
+            .setAttribute("argus.request_id", id)
+            .startSpan();
+    SpanContext sc = span.getSpanContext();
+    boolean traced = tracing.enabled() && sc.isValid();
+    if (traced) {
+      MDC.put(LogContext.TRACE_ID, sc.getTraceId());
+      MDC.put(LogContext.SPAN_ID, sc.getSpanId());
+      MDC.put(LogContext.TRACE_FLAGS, sc.getTraceFlags().asHex());
+    }
+    RequestRecord record = RequestRecord.start(id, protocol, startNanos, span);
+    record.method(method);
+    return new RequestScope(record, span.makeCurrent(), traced ? tracing : null);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.argus.transport.http;
+
+import dev.argus.observe.Metrics;
+import dev.argus.observe.RequestRecord;
+import dev.argus.transport.edge.RequestIds;
+import dev.argus.transport.edge.RequestScope;
+import dev.argus.transport.edge.RequestScopes;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The HTTP side of the request edge, before any handler runs: opens the request's {@link
+ * RequestScope} (identity, server span, log context), sets {@code X-Request-ID} and {@code
+ * traceparent} on the answer, and when the answer is written records the HTTP metrics and closes
+ * the scope (span status, canonical line).
+ */
+public final class HttpEdge implements Filter {
+  /** {@link System#nanoTime()} by which the request's body must have arrived. */
+  static final String BODY_DEADLINE = "argus.body_deadline";
+
+  private static final TextMapGetter<RoutingRequest> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(RoutingRequest req) {
+          List<String> names = new ArrayList<>();
+          req.headers().forEach(h -> names.add(h.name()));
+          return names;
+        }
+
+        @Override
+        public String get(RoutingRequest req, String key) {
+          return req == null ? null : req.headers().first(HeaderNames.create(key)).orElse(null);
+        }
+      };
+
+  private final RequestScopes scopes;
+  private final Metrics metrics;
+  private final long bodyTimeoutNanos;
+
+  HttpEdge(RequestScopes scopes, Metrics metrics, Duration bodyTimeout) {
+    this.scopes = scopes;
+    this.metrics = metrics;
+    this.bodyTimeoutNanos = bodyTimeout.toNanos();
+  }
+
+  /** The record of the request being handled (every request passes this filter). */
+  public static RequestRecord record(ServerRequest req) {
+    return req.context().get(RequestRecord.class, RequestRecord.class).orElseThrow();
+  }
+
+  /** The request's id, as answered in {@code X-Request-ID}. */
+  public static String requestId(ServerRequest req) {
+    return req.context()
+        .get(RequestRecord.class, RequestRecord.class)
+        .map(RequestRecord::requestId)
+        .orElse("");
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    long start = System.nanoTime();
+    String method = req.prologue().method().text();
+    try (RequestScope scope =
+        scopes.open(
+            "http",
+            method,
+            req.path().path(),
+            req.headers().first(HeaderNames.create(RequestIds.HEADER)),
+            req,
+            HEADERS,
+            start)) {
+      RequestRecord record = scope.record();
+      record.clientAddress(address(req));
+      req.context().register(RequestRecord.class, record);
+      req.context().register(BODY_DEADLINE, start + bodyTimeoutNanos);
+      if (scopes.payloadLimit() >= 0) {
+        req.context().register(Payloads.PAYLOAD_LIMIT, scopes.payloadLimit());
+      }
+      res.header(RequestIds.HEADER, scope.requestId());
+      scope.injectTraceContext((k, v) -> res.header(HeaderNames.create(k), v));
+      metrics.httpStarted();
+      try {
+        chain.proceed();
+      } finally {
+        finish(req, res, record, start);
+      }
+    }
+  }
+
+  private void finish(RoutingRequest req, RoutingResponse res, RequestRecord record, long start) {
+    int status = res.status().code();
+    record.status(status);
+    if (record.bytesIn() < 0) {
+      record.bytesIn(req.headers().contentLength().orElse(0));
+    }
+    metrics.httpFinished(
+        record.method(),
+        record.route(),
+        status,
+        System.nanoTime() - start,
+        record.bytesIn(),
+        record.errorType().orElse(null));
+    var span = record.span();
+    if (span.isRecording()) {
+      span.updateName(record.method() + " " + record.route());
+      span.setAttribute("http.request.method", record.method());
+      span.setAttribute("http.route", record.route());
+      span.setAttribute("http.response.status_code", status);
+    }
+  }
+
+  /** The client's address, as the canonical line and the rate limiter see it. */
+  static String address(ServerRequest req) {
+    return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress()
+        : String.valueOf(req.remotePeer().address());
+  }
+
+  /** The request's header of that name. */
+  public static Optional<String> header(ServerRequest req, String name) {
+    return req.headers().first(HeaderNames.create(name));
+  }
+}
