@@ -94,8 +94,9 @@ class OipIT {
 
     assertThat(server.get("/v2/models/image-triage/ready").statusCode()).isEqualTo(200);
     assertThat(server.get("/v2/models/image-triage/versions/1/ready").statusCode()).isEqualTo(200);
-    assertThat(server.get("/v2/models/image-triage/versions/7/ready").statusCode()).isEqualTo(503);
-    assertThat(server.get("/v2/models/nope/ready").statusCode()).isEqualTo(503);
+    // A model or version that does not exist is 404, as clients expect; not ready would be 503.
+    assertThat(server.get("/v2/models/image-triage/versions/7/ready").statusCode()).isEqualTo(404);
+    assertThat(server.get("/v2/models/nope/ready").statusCode()).isEqualTo(404);
     HttpResponse<String> unknown = server.get("/v2/models/nope");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(TestServer.json(unknown).path("error").asText())
@@ -287,6 +288,9 @@ class OipIT {
             Map.entry(
                 "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"COMPLEX\",\"shape\":[1],\"data\":[1]}]}",
                 "datatype 'COMPLEX'"),
+            Map.entry(
+                "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"fp32\",\"shape\":[1],\"data\":[1]}]}",
+                "datatype 'fp32'"),
             Map.entry(
                 "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"UINT8\",\"shape\":[1],\"data\":[256]}]}",
                 "out of range 0..255"),

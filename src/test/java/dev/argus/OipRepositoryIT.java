@@ -99,7 +99,7 @@ class OipRepositoryIT {
   }
 
   @Test
-  void aModelFileThatDisappearsLeavesTheServerLiveAndNotReadyWithTheReason(@TempDir Path repo)
+  void aReloadThatFailsLeavesTheServingVersionServingAndSaysWhy(@TempDir Path repo)
       throws Exception {
     TestModels.addImageTriage(repo);
     TestModels.addTextOrientation(repo);
@@ -117,14 +117,20 @@ class OipRepositoryIT {
       assertThat(reload.statusCode()).isEqualTo(503);
       assertThat(TestServer.json(reload).path("error").asText()).contains("model.onnx");
 
+      // The version in memory goes on serving; the failure is reported, not served.
       assertThat(server.get("/healthz").statusCode()).isEqualTo(200);
       HttpResponse<String> ready = server.get("/readyz");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(TestServer.json(ready).path("reasons").toString())
-          .contains("text-orientation")
-          .contains("model.onnx");
-      assertThat(server.get("/v2/models/text-orientation/ready").statusCode()).isEqualTo(503);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("text-orientation").contains("reload failed");
+      assertThat(server.get("/v2/models/text-orientation/ready").statusCode()).isEqualTo(200);
+      assertThat(server.postMultipart("/predict/text-orientation", photo).statusCode())
+          .isEqualTo(200);
       assertThat(server.postMultipart("/predict", photo).statusCode()).isEqualTo(200);
+      assertThat(TestServer.json(admin(server, "/v2/repository/index", null)).toString())
+          .contains("reload failed");
+      assertThat(server.get("/metrics").body())
+          .contains("model_load_failures_total{model=\"text-orientation\",reason=\"files\"} 1.0")
+          .contains("model_loaded{model=\"text-orientation\",version=\"1\"} 1.0");
     }
   }
 

@@ -57,19 +57,44 @@ class ReadinessIT {
 
     try (TestServer server =
         TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
+      // ready_requires: any (the default): the pod stays in rotation and says what is broken.
       HttpResponse<String> ready = server.get("/readyz");
-      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.statusCode()).isEqualTo(200);
       JsonNode body = TestServer.json(ready);
-      assertThat(body.path("status").asText()).isEqualTo("NOT_READY");
+      assertThat(body.path("status").asText()).isEqualTo("READY");
       assertThat(body.path("reasons").toString())
           .contains("model broken", "failed", "could not load");
       assertThat(server.get("/health").statusCode()).isEqualTo(200);
-      assertThat(server.get("/startupz").statusCode()).isEqualTo(503);
+      // Startup means every model was tried: a broken file must not restart-loop the pod.
+      HttpResponse<String> startup = server.get("/startupz");
+      assertThat(startup.statusCode()).isEqualTo(200);
+      assertThat(startup.body()).contains("tried, failed");
       assertThat(server.postMultipart("/predict/image-triage", photo()).statusCode())
           .isEqualTo(200);
       HttpResponse<String> broken = server.postMultipart("/predict/broken", photo());
       assertThat(broken.statusCode()).isEqualTo(503);
+      assertThat(broken.headers().firstValue("Retry-After")).isPresent();
       assertThat(TestServer.json(broken).path("error").asText()).contains("not ready");
+      assertThat(server.get("/metrics").body())
+          .contains("model_state{model=\"broken\",state=\"failed\"} 1.0")
+          .contains("model_load_failures_total{model=\"broken\",reason=\"runtime\"} 1.0");
+    }
+  }
+
+  @Test
+  void readyRequiresAllTakesThePodOutWhileAnyModelIsBroken() throws Exception {
+    TestModels.addImageTriage(repo);
+    TestModels.copyTree(repo.resolve("image-triage"), repo.resolve("broken"));
+    Files.write(repo.resolve("broken/1/model.onnx"), "this is not an ONNX graph".getBytes());
+
+    try (TestServer server =
+        TestServer.start(
+            repo, Map.of("models.default_model", "image-triage", "models.ready_requires", "all"))) {
+      HttpResponse<String> ready = server.get("/readyz");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(TestServer.json(ready).path("reasons").toString())
+          .contains("model broken", "ready_requires: all");
+      assertThat(server.get("/startupz").statusCode()).isEqualTo(200);
     }
   }
 
@@ -83,8 +108,12 @@ class ReadinessIT {
     try (TestServer server =
         TestServer.start(repo, Map.of("models.default_model", "image-triage"))) {
       HttpResponse<String> ready = server.get("/ready");
-      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(TestServer.json(ready).path("reasons").toString()).contains("top_k");
+      // No version was found, yet the model has a model_loaded series for the alert to see.
+      assertThat(server.get("/metrics").body())
+          .contains("model_loaded{model=\"misconfigured\",version=\"\"} 0.0")
+          .contains("model_load_failures_total{model=\"misconfigured\",reason=\"config\"} 1.0");
     }
   }
 

@@ -370,7 +370,7 @@ class TracingIT {
                           .findFirst()
                           .orElse(null),
                   l -> l != null);
-      assertThat(failed.path("level").asText()).isEqualTo("WARN");
+      assertThat(failed.path("level").asText()).isEqualTo("ERROR");
       assertThat(failed.path("error_type").asText()).isEqualTo("inference_failed");
       assertThat(failed.path("stack_trace").asText()).contains("injected runtime failure");
       // The batch worker's warning carries the batch span's trace, not a request's.

@@ -14,23 +14,35 @@ final class BatchCounters {
   final AtomicLong cancelled = new AtomicLong();
   final AtomicLong queueNanos = new AtomicLong();
   final AtomicLong computeNanos = new AtomicLong();
+  final AtomicLong workerRestarts = new AtomicLong();
 
   /** Batches by size (index = requests in the batch), capped at the largest size allowed. */
   final AtomicLongArray batchSizes;
 
+  /** By batch size: joining the rows' inputs, the model call, cutting the outputs apart. */
+  final AtomicLongArray inputNanos;
+
+  final AtomicLongArray inferNanos;
+  final AtomicLongArray outputNanos;
+
   BatchCounters(int maxBatchSize) {
     this.batchSizes = new AtomicLongArray(maxBatchSize + 1);
+    this.inputNanos = new AtomicLongArray(maxBatchSize + 1);
+    this.inferNanos = new AtomicLongArray(maxBatchSize + 1);
+    this.outputNanos = new AtomicLongArray(maxBatchSize + 1);
   }
 
-  void batchOf(int size) {
-    batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));
+  /** A batch of {@code size} requests ran, taking these times. */
+  void batchOf(int size, long input, long infer, long output) {
+    int i = Math.min(size, batchSizes.length() - 1);
+    batchSizes.incrementAndGet(i);
+    inputNanos.addAndGet(i, input);
+    inferNanos.addAndGet(i, infer);
+    outputNanos.addAndGet(i, output);
   }
 
   BatchStats snapshot(int depth, int capacity) {
-    long[] sizes = new long[batchSizes.length()];
-    for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = batchSizes.get(i);
-    }
+    long[] sizes = copy(batchSizes);
     return new BatchStats(
         batches.get(),
         failedBatches.get(),
@@ -42,7 +54,19 @@ final class BatchCounters {
         queueNanos.get(),
         computeNanos.get(),
         sizes,
+        copy(inputNanos),
+        copy(inferNanos),
+        copy(outputNanos),
+        workerRestarts.get(),
         depth,
         capacity);
+  }
+
+  private static long[] copy(AtomicLongArray a) {
+    long[] out = new long[a.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i);
+    }
+    return out;
   }
 }

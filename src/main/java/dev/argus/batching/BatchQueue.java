@@ -84,6 +84,21 @@ final class BatchQueue {
     return depth;
   }
 
+  /** How long the oldest request still wanted has waited at {@code now}; 0 when none waits. */
+  long oldestWaitNanos(long now) {
+    lock.lock();
+    try {
+      for (Pending p : queue) {
+        if (!p.abandoned()) {
+          return now - p.enqueuedAt;
+        }
+      }
+      return 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Wakes waiting workers to re-check the queue (after a fake ticker moved, in tests). */
   void wake() {
     lock.lock();

@@ -100,9 +100,12 @@ final class BatchWorker implements Runnable {
     for (Pending p : batch) {
       totalRows += p.rows;
     }
+    Map<String, Tensor> inputs =
+        batch.size() == 1 ? batch.get(0).inputs : Rows.concat(batch, totalRows);
+    long joined = ticker.nanoTime();
     Map<String, Tensor> outputs;
     try {
-      outputs = runner.run(batch.size() == 1 ? batch.get(0).inputs : Rows.concat(batch, totalRows));
+      outputs = runner.run(inputs);
     } catch (RuntimeException e) {
       counters.batches.incrementAndGet();
       counters.failedBatches.incrementAndGet();
@@ -115,9 +118,9 @@ final class BatchWorker implements Runnable {
       }
       return e;
     }
-    long compute = ticker.nanoTime() - start;
+    long ran = ticker.nanoTime();
+    long compute = ran - start;
     counters.batches.incrementAndGet();
-    counters.batchOf(batch.size());
     counters.computeNanos.addAndGet(compute);
     observer.batchExecuted(model, version, batch.size(), realStart, System.nanoTime(), false);
     if (log.isDebugEnabled()) {
@@ -129,6 +132,7 @@ final class BatchWorker implements Runnable {
     }
     if (batch.size() == 1) {
       Pending p = batch.get(0);
+      counters.batchOf(1, joined - start, ran - joined, 0);
       counters.completed.incrementAndGet();
       p.result.complete(new BatchResult(outputs, start - p.enqueuedAt, compute, 1));
       return null;
@@ -139,6 +143,7 @@ final class BatchWorker implements Runnable {
       batch.forEach(p -> p.result.completeExceptionally(unbatchable));
       return unbatchable;
     }
+    List<Map<String, Tensor>> parts = new ArrayList<>(batch.size());
     int offset = 0;
     for (Pending p : batch) {
       Map<String, Tensor> mine = new LinkedHashMap<>();
@@ -146,8 +151,13 @@ final class BatchWorker implements Runnable {
         mine.put(out.getKey(), Rows.slice(out.getValue(), offset, p.rows, totalRows));
       }
       offset += p.rows;
+      parts.add(mine);
+    }
+    counters.batchOf(batch.size(), joined - start, ran - joined, ticker.nanoTime() - ran);
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
       counters.completed.incrementAndGet();
-      p.result.complete(new BatchResult(mine, start - p.enqueuedAt, compute, batch.size()));
+      p.result.complete(new BatchResult(parts.get(i), start - p.enqueuedAt, compute, batch.size()));
     }
     return null;
   }

@@ -31,7 +31,10 @@ public final class DynamicBatcher implements AutoCloseable {
   private final InferenceObserver observer;
   private final BatchCounters counters;
   private final BatchQueue queue;
+  private final String version;
+  private final Model runner;
   private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean closed;
 
   public DynamicBatcher(
       String model,
@@ -46,15 +49,51 @@ public final class DynamicBatcher implements AutoCloseable {
     this.observer = observer;
     this.counters = new BatchCounters(settings.maxBatchSize());
     this.queue = new BatchQueue(model, version, settings, ticker, observer, counters);
+    this.version = version;
+    this.runner = runner;
     for (int i = 0; i < settings.instances(); i++) {
-      Thread worker =
-          Thread.ofPlatform()
-              .name("argus-batch-" + model + "-" + i)
-              .daemon()
-              .unstarted(
-                  new BatchWorker(model, version, runner, queue, ticker, observer, counters));
-      workers.add(worker);
-      worker.start();
+      startWorker(i);
+    }
+  }
+
+  /**
+   * Starts worker {@code i}. A worker outlives any batch (it fails only that batch); should
+   * anything still end it (an error outside a batch, such as running out of memory while waiting),
+   * a new worker takes its place, so a model is never left without one.
+   */
+  private void startWorker(int i) {
+    BatchWorker work = new BatchWorker(model, version, runner, queue, ticker, observer, counters);
+    Thread worker =
+        Thread.ofPlatform()
+            .name("argus-batch-" + model + "-" + i)
+            .daemon()
+            .unstarted(() -> {
+              try {
+                work.run();
+              } catch (Throwable t) {
+                replace(i, t);
+              }
+            });
+    synchronized (workers) {
+      if (i < workers.size()) {
+        workers.set(i, worker);
+      } else {
+        workers.add(worker);
+      }
+    }
+    worker.start();
+  }
+
+  private void replace(int i, Throwable cause) {
+    counters.workerRestarts.incrementAndGet();
+    observer.workerRestarted(model, version);
+    try {
+      log.error("model {}: batch worker {} died; starting another", model, i, cause);
+    } catch (Throwable ignored) {
+      // Out of memory even for the log line: the replacement matters more.
+    }
+    if (!closed) {
+      startWorker(i);
     }
   }
 
@@ -89,6 +128,15 @@ public final class DynamicBatcher implements AutoCloseable {
     return queue.depth();
   }
 
+  /**
+   * How long the oldest queued request still wanted has waited at {@code now} ({@link Ticker}
+   * time); 0 when none waits. A value far above {@code max_queue_delay} means no worker makes
+   * progress.
+   */
+  public long oldestWaitNanos(long now) {
+    return queue.oldestWaitNanos(now);
+  }
+
   public BatchStats stats() {
     return counters.snapshot(queue.depth(), settings.queueCapacity());
   }
@@ -103,9 +151,14 @@ public final class DynamicBatcher implements AutoCloseable {
    * Requests still queued after that fail as rejected.
    */
   public void close(Duration grace) {
+    closed = true;
     queue.close();
     long deadline = System.nanoTime() + grace.toNanos();
-    for (Thread worker : workers) {
+    List<Thread> current;
+    synchronized (workers) {
+      current = List.copyOf(workers);
+    }
+    for (Thread worker : current) {
       try {
         worker.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       } catch (InterruptedException e) {

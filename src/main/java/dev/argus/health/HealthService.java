@@ -11,34 +11,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>Liveness: the process serves HTTP. It stays true while models load or fail; restarting
  *       would not fix a bad model file.
- *   <li>Readiness: every model in the repository is loaded and warmed up, and the server is not
- *       draining.
- *   <li>Startup: config is valid and every model finished its first load and warm-up. Once passed,
- *       it stays passed.
+ *   <li>Readiness: the server is not draining, and at least one model serves ({@code
+ *       models.ready_requires: any}, the default) or every model that is not unloaded serves
+ *       ({@code all}). Models that do not serve are listed with the reason either way.
+ *   <li>Startup: config is valid and every model has been tried: loaded and warmed up, or failed. A
+ *       broken model does not fail startup (restarting would not fix its file); readiness says
+ *       which and why. Once passed, it stays passed.
  * </ul>
  */
 public final class HealthService {
   /** One named check. */
   public record Check(String name, boolean ok, String detail) {}
 
-  /** The outcome of a probe: up when every check is ok. */
+  /** The outcome of a probe, with every check; the failing ones say why. */
   public record Report(boolean up, List<Check> checks) {
     public Report {
       checks = List.copyOf(checks);
     }
 
-    /** Details of the failing checks. */
+    /** Details of the failing checks (an up report may have some: see readiness). */
     public List<String> reasons() {
       return checks.stream().filter(c -> !c.ok()).map(c -> c.name() + ": " + c.detail()).toList();
     }
   }
 
   private final ModelCatalogue catalogue;
+  private final boolean requireAll;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
 
-  public HealthService(ModelCatalogue catalogue) {
+  /**
+   * @param requireAll {@code models.ready_requires: all}
+   */
+  public HealthService(ModelCatalogue catalogue, boolean requireAll) {
     this.catalogue = catalogue;
+    this.requireAll = requireAll;
   }
 
   /** Readiness turns false from now on: the server is about to stop. */
@@ -60,6 +67,8 @@ public final class HealthService {
       checks.add(
           new Check("models", false, "no models in repository " + catalogue.repository().root()));
     }
+    boolean anyServes = false;
+    boolean allServe = true;
     for (ModelCatalogue.Status s : models) {
       if (s.state() == ModelCatalogue.State.UNLOADED) {
         // Unloaded on purpose (repository API): not served, but no reason to leave the rotation.
@@ -67,11 +76,26 @@ public final class HealthService {
         continue;
       }
       boolean ok = s.state() == ModelCatalogue.State.READY;
+      anyServes |= ok;
+      allServe &= ok;
+      String detail = "ready (version " + s.version() + ")";
+      if (ok && !s.reason().isEmpty()) {
+        detail += "; " + s.reason();
+      }
+      checks.add(new Check("model " + s.name(), ok, ok ? detail : describe(s)));
+    }
+    boolean serverOk = checks.get(0).ok() && !models.isEmpty();
+    boolean modelsOk = requireAll ? allServe : anyServes;
+    if (!models.isEmpty() && !modelsOk) {
       checks.add(
           new Check(
-              "model " + s.name(), ok, ok ? "ready (version " + s.version() + ")" : describe(s)));
+              "serving",
+              false,
+              requireAll
+                  ? "not every model serves (models.ready_requires: all)"
+                  : "no model serves (models.ready_requires: any)"));
     }
-    return report(checks);
+    return new Report(serverOk && modelsOk, checks);
   }
 
   public Report startup() {
@@ -86,14 +110,15 @@ public final class HealthService {
           new Check("models", false, "no models in repository " + catalogue.repository().root()));
     }
     for (ModelCatalogue.Status s : models) {
-      boolean loaded = s.state() == ModelCatalogue.State.READY;
-      checks.add(
-          new Check("model " + s.name() + " loaded", loaded, loaded ? "loaded" : describe(s)));
-      checks.add(
-          new Check(
-              "model " + s.name() + " warm-up",
-              loaded,
-              loaded ? "answered a warm-up inference" : "not run"));
+      // Tried: loaded and warmed up, or failed (a broken file does not fail startup).
+      boolean tried = s.state() != ModelCatalogue.State.LOADING;
+      String detail =
+          switch (s.state()) {
+            case LOADING -> "loading";
+            case FAILED -> "tried, failed: " + s.reason() + " (see /readyz)";
+            default -> "loaded and answered a warm-up inference";
+          };
+      checks.add(new Check("model " + s.name(), tried, detail));
     }
     Report report = report(checks);
     if (report.up()) {

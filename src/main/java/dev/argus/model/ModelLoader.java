@@ -63,7 +63,8 @@ public final class ModelLoader {
     } catch (ModelLoadException e) {
       throw e.forVersion(source.version());
     } catch (RuntimeException e) {
-      throw new ModelLoadException("loading failed: " + e, e).forVersion(source.version());
+      throw new ModelLoadException(ModelLoadException.Reason.RUNTIME, "loading failed: " + e, e)
+          .forVersion(source.version());
     }
     Duration loadTime = Duration.ofNanos(System.nanoTime() - start);
     try {
@@ -88,7 +89,8 @@ public final class ModelLoader {
       throw e.forVersion(source.version());
     } catch (RuntimeException e) {
       model.close();
-      throw new ModelLoadException("warm-up failed: " + e.getMessage(), e)
+      throw new ModelLoadException(
+              ModelLoadException.Reason.WARMUP, "warm-up failed: " + e.getMessage(), e)
           .forVersion(source.version());
     }
   }
@@ -101,6 +103,7 @@ public final class ModelLoader {
     Path path = source.directory().resolve(file.get()).normalize();
     if (!path.startsWith(source.directory())) {
       throw new ModelLoadException(
+          ModelLoadException.Reason.CONFIG,
           "labels: " + file.get() + " (expected: a file inside the model's folder)");
     }
     try {
@@ -109,7 +112,10 @@ public final class ModelLoader {
           .filter(l -> !l.isEmpty())
           .toList();
     } catch (IOException e) {
-      throw new ModelLoadException("labels file " + path + " cannot be read: " + e.getMessage(), e);
+      throw new ModelLoadException(
+          ModelLoadException.Reason.FILES,
+          "labels file " + path + " cannot be read: " + e.getMessage(),
+          e);
     }
   }
 

@@ -68,12 +68,14 @@ public final class ModelRepository {
    */
   public ModelSource resolve(String name) {
     if (!isValidName(name)) {
-      throw new ModelLoadException("'" + name + "' is not a valid model name");
+      throw new ModelLoadException(
+          ModelLoadException.Reason.CONFIG, "'" + name + "' is not a valid model name");
     }
     Path dir = root.resolve(name);
     Path settingsFile = dir.resolve(SETTINGS_FILE);
     if (!Files.isRegularFile(settingsFile)) {
-      throw new ModelLoadException(name + ": " + settingsFile + " does not exist");
+      throw new ModelLoadException(
+          ModelLoadException.Reason.FILES, name + ": " + settingsFile + " does not exist");
     }
     ModelSettings settings;
     try {
@@ -84,12 +86,13 @@ public final class ModelRepository {
               settingsFile.toString(),
               Map.of());
     } catch (ConfigException e) {
-      throw new ModelLoadException(e.getMessage(), e);
+      throw new ModelLoadException(ModelLoadException.Reason.CONFIG, e.getMessage(), e);
     }
     String version =
         newestVersion(dir)
             .orElseThrow(() ->
                 new ModelLoadException(
+                    ModelLoadException.Reason.FILES,
                     name + ": no version folder (" + dir + "/<number>/" + MODEL_FILE + ")"));
     return new ModelSource(name, version, dir, dir.resolve(version).resolve(MODEL_FILE), settings);
   }
@@ -102,7 +105,8 @@ public final class ModelRepository {
           .map(p -> p.getFileName().toString())
           .max(Comparator.comparingLong(Long::parseLong));
     } catch (IOException e) {
-      throw new ModelLoadException(dir + ": cannot be listed: " + e.getMessage(), e);
+      throw new ModelLoadException(
+          ModelLoadException.Reason.FILES, dir + ": cannot be listed: " + e.getMessage(), e);
     }
   }
 }

@@ -62,9 +62,9 @@ public final class CanonicalLine {
     fields.add(kv("error", r.errorMessage()));
     String format = "request_failed" + " {}".repeat(fields.size());
     if (r.serverFault()) {
-      // Only a server failure earns a stack trace (a trailing Throwable is logged as one).
+      // A trailing Throwable is logged as a stack trace: only for failures nobody expected.
       r.error().ifPresent(fields::add);
-      log.warn(format, fields.toArray());
+      log.error(format, fields.toArray());
     } else {
       log.info(format, fields.toArray());
     }

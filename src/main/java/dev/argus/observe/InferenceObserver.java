@@ -25,6 +25,9 @@ public interface InferenceObserver {
   default void batchExecuted(
       String model, String version, int size, long startNanos, long endNanos, boolean failed) {}
 
+  /** A batch worker of the model died outside any batch and was replaced. */
+  default void workerRestarted(String model, String version) {}
+
   /**
    * Called on the submitting thread as a request is queued. What it returns (the request's trace
    * context) travels with the request and comes back in {@link #batchStarted}.

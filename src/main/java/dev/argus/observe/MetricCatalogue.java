@@ -16,6 +16,7 @@ public final class MetricCatalogue {
     PrometheusRegistry registry = new PrometheusRegistry();
     List<String> names =
         new ArrayList<>(new Metrics(registry, prefix, 1, "catalogue", "catalogue").names());
+    names.addAll(new ModelMetrics(registry, prefix).names());
     try (DriftMonitor drift =
         new DriftMonitor(new DriftConfig(false, 10, 10, 5, Duration.ofSeconds(1), 0.01, 0.2))) {
       names.addAll(

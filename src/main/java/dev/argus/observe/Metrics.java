@@ -6,9 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,8 +32,7 @@ public final class Metrics implements InferenceObserver {
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   static final String OTHER = "other";
 
-  private final PrometheusRegistry registry;
-  private final List<String> names = new ArrayList<>();
+  private final MetricFactory f;
   private final int maxClassLabels;
   private final ConcurrentHashMap<String, Set<String>> classesSeen = new ConcurrentHashMap<>();
 
@@ -46,16 +43,14 @@ public final class Metrics implements InferenceObserver {
   private final Histogram httpRequestSize;
   private final Counter httpErrors;
   private final Counter inferenceRequests;
+  private final Counter inferenceRejected;
+  private final Counter workerRestarts;
   private final Histogram inferenceDuration;
   private final Histogram phaseDuration;
   private final Histogram batchSize;
   private final Counter predictions;
   private final Histogram confidence;
   private final Histogram inputSize;
-  private final Gauge modelLoaded;
-  private final Gauge modelLoadDuration;
-  private final Gauge modelWarmupDuration;
-  private final Gauge modelMemory;
   private final Gauge memoryPressure;
 
   /**
@@ -70,19 +65,17 @@ public final class Metrics implements InferenceObserver {
       int maxClassLabels,
       String version,
       String runtimeVersion) {
-    this.registry = registry;
+    this.f = new MetricFactory(registry, prefix);
     this.maxClassLabels = maxClassLabels;
     httpRequests =
-        counter(
-            prefix,
+        f.counter(
             "http_server_requests_total",
             "HTTP requests answered, by route template and status.",
             "method",
             "route",
             "status");
     httpDuration =
-        histogram(
-            prefix,
+        f.histogram(
             "http_server_request_duration_seconds",
             "Time from receiving a request to finishing its answer, by route template and status.",
             LATENCY_BUCKETS,
@@ -90,49 +83,50 @@ public final class Metrics implements InferenceObserver {
             "route",
             "status");
     rateLimited =
-        counter(
-            prefix,
+        f.counter(
             "http_server_rate_limited_total",
             "Requests refused with 429 because their client was over rate_limit.requests_per_second.",
             "route");
-    httpActive =
-        Gauge.builder()
-            .name(name(prefix, "http_server_active_requests"))
-            .help("HTTP requests being handled now.")
-            .register(registry);
+    httpActive = f.gauge("http_server_active_requests", "HTTP requests being handled now.");
     httpRequestSize =
-        histogram(
-            prefix,
+        f.histogram(
             "http_server_request_size_bytes",
             "Size of request bodies, by route template.",
             SIZE_BUCKETS,
             "route");
     httpErrors =
-        counter(
-            prefix,
+        f.counter(
             "http_server_errors_total",
             "HTTP requests answered with an error, by route template and error_type.",
             "route",
             "error_type");
     inferenceRequests =
-        counter(
-            prefix,
+        f.counter(
             "inference_requests_total",
-            "Inference requests for a known model, by outcome: success, invalid_input, rejected, timeout, error.",
+            "Inference requests by model and outcome: success, invalid_input, unknown_model, rejected, not_ready, timeout, error; requests for no existing model count under model \"(unknown)\".",
             "model",
             "version",
             "outcome");
+    inferenceRejected =
+        f.counter(
+            "inference_rejected_total",
+            "Inference requests refused before their work, by the limit that refused them: admission (limits.max_concurrent_predictions), queue (queue_capacity), memory (limits.max_decoded_bytes or the heap), shutting_down.",
+            "model",
+            "reason");
+    workerRestarts =
+        f.counter(
+            "batch_worker_restarts_total",
+            "Batch workers of a model that died outside a batch (e.g. out of memory) and were replaced.",
+            "model");
     inferenceDuration =
-        histogram(
-            prefix,
+        f.histogram(
             "inference_request_duration_seconds",
             "Server-side time of successful inference requests, from decoding to the answer.",
             LATENCY_BUCKETS,
             "model",
             "version");
     phaseDuration =
-        histogram(
-            prefix,
+        f.histogram(
             "inference_phase_duration_seconds",
             "Time of each phase of successful inference requests: decode, preprocess, queue, compute, postprocess.",
             LATENCY_BUCKETS,
@@ -140,79 +134,44 @@ public final class Metrics implements InferenceObserver {
             "version",
             "phase");
     batchSize =
-        histogram(
-            prefix,
+        f.histogram(
             "inference_batch_size",
             "Requests per model call (batch).",
             BATCH_BUCKETS,
             "model",
             "version");
     predictions =
-        counter(
-            prefix,
+        f.counter(
             "inference_predictions_total",
             "Top-1 predictions by class; classes past metrics.max_class_labels per model count as 'other'.",
             "model",
             "version",
             "class");
     confidence =
-        histogram(
-            prefix,
+        f.histogram(
             "inference_prediction_confidence",
             "Confidence of the top-1 prediction.",
             CONFIDENCE_BUCKETS,
             "model",
             "version");
     inputSize =
-        histogram(
-            prefix,
+        f.histogram(
             "inference_input_size_bytes",
             "Size of the encoded input of inference requests.",
             SIZE_BUCKETS,
             "model",
             "version");
-    modelLoaded =
-        gauge(
-            prefix,
-            "model_loaded",
-            "1 when the model version is loaded and serving, 0 when it failed or was unloaded.",
-            "model",
-            "version");
-    modelLoadDuration =
-        gauge(
-            prefix,
-            "model_load_duration_seconds",
-            "Time the last load of the model took (session creation).",
-            "model",
-            "version");
-    modelWarmupDuration =
-        gauge(
-            prefix,
-            "model_warmup_duration_seconds",
-            "Time the warm-up inference after the last load took.",
-            "model",
-            "version");
-    modelMemory =
-        gauge(
-            prefix,
-            "model_memory_bytes",
-            "Size of the model's ONNX file, a lower bound of the session's memory (ONNX Runtime's native allocations are not visible to the JVM).",
-            "model",
-            "version");
     memoryPressure =
-        gauge(
-            prefix,
+        f.gauge(
             "argus_memory_pressure",
             "1 while heap or resident memory is above memory.threshold_ratio of its limit.");
     Info buildInfo =
         Info.builder()
-            .name(name(prefix, "argus_build_info"))
+            .name(f.named("argus_build_info"))
             .help("Argus build: its version, the Java version and the ONNX Runtime version.")
             .labelNames("version", "java_version", "onnxruntime_version")
             .register(registry);
     buildInfo.addLabelValues(version, System.getProperty("java.version"), runtimeVersion);
-    names.add(name(prefix, "argus_build_info"));
-    names.add(name(prefix, "http_server_active_requests"));
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */
@@ -227,7 +186,7 @@ public final class Metrics implements InferenceObserver {
 
   /** Names of the Argus metrics (as exposed, counters with {@code _total}), for docs checks. */
   public List<String> names() {
-    return List.copyOf(names);
+    return f.names();
   }
 
   // --- HTTP -----------------------------------------------------------------------------------
@@ -273,9 +232,14 @@ public final class Metrics implements InferenceObserver {
     confidence.labelValues(model, version).observe(topConfidence);
   }
 
-  /** A failed request for a known model; {@code outcome} is one of the documented outcomes. */
+  /** A failed request; {@code outcome} is one of the documented outcomes. */
   public void inferenceFailed(String model, String version, String outcome) {
     inferenceRequests.labelValues(model, version, outcome).inc();
+  }
+
+  /** A request refused by {@code reason}: admission, queue, memory or shutting_down. */
+  public void inferenceRejected(String model, String reason) {
+    inferenceRejected.labelValues(model, reason).inc();
   }
 
   private String boundedClass(String model, String label) {
@@ -293,52 +257,13 @@ public final class Metrics implements InferenceObserver {
   }
 
   @Override
+  public void workerRestarted(String model, String version) {
+    workerRestarts.labelValues(model).inc();
+  }
+
+  @Override
   public void batchExecuted(
       String model, String version, int size, long startNanos, long endNanos, boolean failed) {
     batchSize.labelValues(model, version).observe(size);
-  }
-
-  // --- models ---------------------------------------------------------------------------------
-
-  public void modelLoaded(
-      String model, String version, double loadSeconds, double warmupSeconds, long fileBytes) {
-    modelLoaded.labelValues(model, version).set(1);
-    modelLoadDuration.labelValues(model, version).set(loadSeconds);
-    modelWarmupDuration.labelValues(model, version).set(warmupSeconds);
-    modelMemory.labelValues(model, version).set(fileBytes);
-  }
-
-  public void modelNotLoaded(String model, String version) {
-    modelLoaded.labelValues(model, version).set(0);
-  }
-
-  // --- builders -------------------------------------------------------------------------------
-
-  static String name(String prefix, String name) {
-    return prefix.isEmpty() ? name : prefix.toLowerCase(Locale.ROOT) + "_" + name;
-  }
-
-  private Counter counter(String prefix, String name, String help, String... labels) {
-    String full = name(prefix, name);
-    names.add(full);
-    return Counter.builder().name(full).help(help).labelNames(labels).register(registry);
-  }
-
-  private Histogram histogram(
-      String prefix, String name, String help, double[] buckets, String... labels) {
-    String full = name(prefix, name);
-    names.add(full);
-    return Histogram.builder()
-        .name(full)
-        .help(help)
-        .classicUpperBounds(buckets)
-        .labelNames(labels)
-        .register(registry);
-  }
-
-  private Gauge gauge(String prefix, String name, String help, String... labels) {
-    String full = name(prefix, name);
-    names.add(full);
-    return Gauge.builder().name(full).help(help).labelNames(labels).register(registry);
   }
 }

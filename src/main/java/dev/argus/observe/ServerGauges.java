@@ -1,12 +1,9 @@
 package dev.argus.observe;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -19,13 +16,10 @@ public final class ServerGauges {
   /** A model's queue, read at scrape time. */
   public record QueueReading(String model, String version, int depth, int capacity) {}
 
-  private final PrometheusRegistry registry;
-  private final String prefix;
-  private final List<String> names = new ArrayList<>();
+  private final MetricFactory f;
 
   private ServerGauges(PrometheusRegistry registry, String prefix) {
-    this.registry = registry;
-    this.prefix = prefix;
+    this.f = new MetricFactory(registry, prefix);
   }
 
   /**
@@ -51,9 +45,8 @@ public final class ServerGauges {
         QueueReading::capacity);
     g.sloGauges(slo);
     g.driftGauges(drift);
-    String dropped = Metrics.name(prefix, "tracing_spans_dropped_total");
     CounterWithCallback.builder()
-        .name(dropped)
+        .name(g.f.named("tracing_spans_dropped_total"))
         .help(
             "Spans that never reached the trace backend: queue_full (the exporter queue was full)"
                 + " or export_failed (the OTLP endpoint refused, failed or timed out).")
@@ -63,17 +56,16 @@ public final class ServerGauges {
           cb.call(tracing.droppedSpans(Tracing.EXPORT_FAILED), Tracing.EXPORT_FAILED);
         })
         .register(registry);
-    g.names.add(dropped);
     return g;
   }
 
   /** Names of these metrics as exposed (counters with {@code _total}), for docs checks. */
   public List<String> names() {
-    return List.copyOf(names);
+    return f.names();
   }
 
   private void driftGauges(DriftMonitor drift) {
-    callbackGauge(
+    f.callbackGauge(
         "drift_score",
         "Drift statistic of each feature against the model's reference: KS D, chi-square, or PSI.",
         cb ->
@@ -88,13 +80,13 @@ public final class ServerGauges {
         "model",
         "feature",
         "test");
-    callbackGauge(
+    f.callbackGauge(
         "drift_p_value",
         "p-value of the drift test of each feature (small: recent data unlike the reference).",
         cb -> each(drift, (m, r) -> cb.call(r.pValue(), m, r.feature())),
         "model",
         "feature");
-    callbackGauge(
+    f.callbackGauge(
         "drift_detected",
         "1 while a feature of the model is in drift (p below drift.p_value; for classes, PSI too).",
         cb -> each(drift, (m, r) -> cb.call(r.detected() ? 1 : 0, m, r.feature())),
@@ -107,7 +99,7 @@ public final class ServerGauges {
   }
 
   private void sloGauges(SloTracker slo) {
-    callbackGauge(
+    f.callbackGauge(
         "slo_sli_ratio",
         "Good events ÷ valid events of each objective over each window (1 with no events).",
         cb ->
@@ -115,13 +107,13 @@ public final class ServerGauges {
                 .forEach(st -> st.sli().forEach((w, v) -> cb.call(v, st.objective().name(), w))),
         "slo",
         "window");
-    callbackGauge(
+    f.callbackGauge(
         "slo_error_budget_remaining_ratio",
         "Share of the error budget left over the objective's window (negative: overspent).",
         cb ->
             slo.statuses().forEach(st -> cb.call(st.budgetRemainingRatio(), st.objective().name())),
         "slo");
-    callbackGauge(
+    f.callbackGauge(
         "slo_burn_rate",
         "How fast the error budget burns over each window: 1 spends it exactly in the objective's window.",
         cb ->
@@ -137,24 +129,11 @@ public final class ServerGauges {
       String help,
       Supplier<List<QueueReading>> queues,
       ToIntFunction<QueueReading> value) {
-    callbackGauge(
+    f.callbackGauge(
         name,
         help,
         cb -> queues.get().forEach(q -> cb.call(value.applyAsInt(q), q.model(), q.version())),
         "model",
         "version");
-  }
-
-  /** A gauge read at scrape time: {@code callback} reports every labelled value there is. */
-  private void callbackGauge(
-      String name, String help, Consumer<GaugeWithCallback.Callback> callback, String... labels) {
-    String full = Metrics.name(prefix, name);
-    names.add(full);
-    GaugeWithCallback.builder()
-        .name(full)
-        .help(help)
-        .labelNames(labels)
-        .callback(callback::accept)
-        .register(registry);
   }
 }

@@ -173,8 +173,8 @@ public final class SloRules {
     String model = o.model().equals("*") ? "" : "model=\"" + o.model() + "\"";
     String comma = model.isEmpty() ? "" : ",";
     if (o.latency()) {
-      String bucket = Metrics.name(prefix, "inference_request_duration_seconds_bucket");
-      String count = Metrics.name(prefix, "inference_request_duration_seconds_count");
+      String bucket = MetricFactory.name(prefix, "inference_request_duration_seconds_bucket");
+      String count = MetricFactory.name(prefix, "inference_request_duration_seconds_count");
       return "1 - (sum(rate("
           + bucket
           + "{"
@@ -192,20 +192,20 @@ public final class SloRules {
           + window
           + "])))";
     }
-    String requests = Metrics.name(prefix, "inference_requests_total");
+    String requests = MetricFactory.name(prefix, "inference_requests_total");
     return "sum(rate("
         + requests
         + "{"
         + model
         + comma
-        + "outcome=~\"error|timeout|rejected\"}["
+        + "outcome=~\"error|timeout|rejected|not_ready\"}["
         + window
         + "])) / sum(rate("
         + requests
         + "{"
         + model
         + comma
-        + "outcome!=\"invalid_input\"}["
+        + "outcome!~\"invalid_input|unknown_model\"}["
         + window
         + "]))";
   }

@@ -29,9 +29,13 @@ public final class SloTracker {
   private static final int FINE_BUCKETS = (int) (Duration.ofHours(6).toMillis() / FINE_MILLIS);
   private static final long COARSE_MILLIS = 300_000;
 
+  /** Outcomes that spend the availability budget; the others are the client's doing. */
+  static final java.util.Set<String> SERVER_FAILURES =
+      java.util.Set.of("error", "timeout", "rejected", "not_ready");
+
   /** Outcome labels that spend the availability budget; invalid_input is the client's doing. */
   private static boolean serverFailure(String outcome) {
-    return outcome.equals("error") || outcome.equals("timeout") || outcome.equals("rejected");
+    return SERVER_FAILURES.contains(outcome);
   }
 
   private final LongSupplier clockMillis;

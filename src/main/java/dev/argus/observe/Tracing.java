@@ -234,6 +234,11 @@ public final class Tracing implements AutoCloseable {
     }
 
     @Override
+    public void workerRestarted(String model, String version) {
+      delegate.workerRestarted(model, version);
+    }
+
+    @Override
     public Object requestContext() {
       return Context.current();
     }

@@ -5,20 +5,26 @@ import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
 import dev.argus.image.ImageDecoder;
 import dev.argus.model.LoadedModel;
+import dev.argus.model.ModelLoadException;
 import dev.argus.model.ModelLoader;
 import dev.argus.model.ModelRepository;
 import dev.argus.model.ModelRuntime;
 import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.ModelMetrics;
 import dev.argus.observe.SloTracker;
 import dev.argus.observe.Tracing;
 import dev.argus.service.InferenceRecorder;
 import dev.argus.service.InferenceService;
+import dev.argus.service.InferenceStatistics;
 import dev.argus.service.ModelCatalogue;
 import dev.argus.service.ModelLifecycle;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,8 @@ public final class ArgusCore implements AutoCloseable {
   final ModelCatalogue catalogue;
   final ModelLifecycle lifecycle;
   final InferenceService service;
+  final InferenceStatistics statistics;
+  private final ScheduledExecutorService watchdog;
   private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
 
   ArgusCore(ArgusConfig config, ModelRuntime runtime) {
@@ -89,14 +97,28 @@ public final class ArgusCore implements AutoCloseable {
             Ticker.SYSTEM,
             tracing.observer(metrics),
             config.server().shutdownGrace(),
-            new ModelEvents(metrics, drift));
+            config.models().stallTimeout(),
+            new ModelEvents(new ModelMetrics(registry, config.metrics().prefix()), drift));
+    this.statistics = new InferenceStatistics();
     this.service =
         new InferenceService(
             catalogue,
             new ImageDecoder(config.limits().maxImagePixels()),
             config.limits().maxConcurrentPredictions(),
             Ticker.SYSTEM,
-            new InferenceRecorder(metrics, slo, drift, tracing));
+            new InferenceRecorder(metrics, slo, drift, tracing, statistics));
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("argus-watchdog").daemon().factory());
+    watchdog.scheduleWithFixedDelay(this::checkProgress, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void checkProgress() {
+    try {
+      lifecycle.checkProgress();
+    } catch (RuntimeException e) {
+      log.warn("checking the models' progress failed", e);
+    }
   }
 
   /** Builds the core; models do not load until {@link #loadModels()}. */
@@ -139,16 +161,17 @@ public final class ArgusCore implements AutoCloseable {
   /** Drains and closes the models, then stops drift, memory and tracing work. */
   @Override
   public void close() {
+    watchdog.shutdownNow();
     lifecycle.close();
     drift.close();
     tracing.close();
   }
 
   /** Model lifecycle events into the metrics and the drift monitor. */
-  private record ModelEvents(Metrics metrics, DriftMonitor drift)
+  private record ModelEvents(ModelMetrics metrics, DriftMonitor drift)
       implements ModelLifecycle.Listener {
     @Override
-    public void loaded(LoadedModel model) {
+    public void loaded(LoadedModel model, String replacedVersion) {
       drift.modelLoaded(model.name(), model.directory());
       long fileBytes = 0;
       try {
@@ -156,25 +179,38 @@ public final class ArgusCore implements AutoCloseable {
       } catch (java.io.IOException e) {
         log.debug("model {}: file size unknown", model.name(), e);
       }
-      metrics.modelLoaded(
+      metrics.loaded(
           model.name(),
           model.version(),
           model.loadTime().toNanos() / 1e9,
           model.warmupTime().toNanos() / 1e9,
-          fileBytes);
+          fileBytes,
+          replacedVersion);
     }
 
     @Override
     public void unloaded(String name, String version) {
       drift.modelUnloaded(name);
-      metrics.modelNotLoaded(name, version);
+      metrics.notLoaded(name, version, "unloaded");
     }
 
     @Override
-    public void failed(String name, String version, String reason) {
-      if (!version.isEmpty()) {
-        metrics.modelNotLoaded(name, version);
+    public void failed(
+        String name,
+        String version,
+        ModelLoadException.Reason reason,
+        String message,
+        boolean stillServing) {
+      metrics.loadFailed(name, reason.label());
+      if (!stillServing) {
+        // Every model folder has a model_loaded series, even one whose version is unknown.
+        metrics.notLoaded(name, version, "failed");
       }
+    }
+
+    @Override
+    public void stateChanged(String name, String version, ModelCatalogue.State state) {
+      metrics.state(name, state.label());
     }
   }
 }

@@ -49,7 +49,7 @@ public final class ArgusServer implements AutoCloseable {
             config.memory().thresholdRatio(),
             config.memory().rssLimit(),
             config.memory().checkInterval());
-    this.health = new HealthService(core.catalogue);
+    this.health = new HealthService(core.catalogue, config.models().readyRequiresAll());
     ServerInfo info = new ServerInfo("argus", version(), runtime.version());
     int payloadLimit =
         config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
@@ -66,6 +66,7 @@ public final class ArgusServer implements AutoCloseable {
                 core.registry,
                 core.slo,
                 core.drift,
+                core.statistics,
                 new RequestScopes(core.tracing, payloadLimit)));
   }
 

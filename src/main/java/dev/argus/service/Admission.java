@@ -38,6 +38,7 @@ final class Admission {
   Permit admit() {
     if (!permits.tryAcquire()) {
       throw new ArgusException.QueueFull(
+          ArgusException.QueueFull.Limit.ADMISSION,
           "server is overloaded: "
               + limit
               + " predictions are in progress (limits.max_concurrent_predictions)",

@@ -92,20 +92,46 @@ public abstract sealed class ArgusException extends RuntimeException {
     }
   }
 
-  /** The model's queue is full; the client should retry after {@link #retryAfter()}. */
+  /**
+   * The server is overloaded and refused the request before doing its work: {@link #limit()} says
+   * which limit was hit; the client should retry after {@link #retryAfter()}.
+   */
   public static final class QueueFull extends ArgusException {
     private static final long serialVersionUID = 1L;
-    private final Duration retryAfter;
 
-    public QueueFull(String message, Duration retryAfter) {
+    /** The limits that shed load, the {@code reason} label of {@code inference_rejected_total}. */
+    public enum Limit {
+      /** {@code limits.max_concurrent_predictions}. */
+      ADMISSION,
+      /** The model's {@code queue_capacity}. */
+      QUEUE,
+      /** {@code limits.max_decoded_bytes}, or the heap itself ran out. */
+      MEMORY;
+
+      public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+
+    private final Limit limit;
+    private final transient Duration retryAfter;
+
+    public QueueFull(Limit limit, String message, Duration retryAfter) {
       super(message, null);
+      this.limit = limit;
       this.retryAfter = retryAfter;
     }
 
     /** The model's batch queue is full. */
     public static QueueFull forQueue(String name, int capacity, Duration retryAfter) {
       return new QueueFull(
-          "model '" + name + "' is overloaded: its queue of " + capacity + " is full", retryAfter);
+          Limit.QUEUE,
+          "model '" + name + "' is overloaded: its queue of " + capacity + " is full",
+          retryAfter);
+    }
+
+    public Limit limit() {
+      return limit;
     }
 
     public Duration retryAfter() {

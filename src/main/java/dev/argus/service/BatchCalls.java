@@ -85,6 +85,13 @@ final class BatchCalls {
       if (cause instanceof BatchRejectedException) {
         throw new ArgusException.ShuttingDown();
       }
+      if (cause instanceof OutOfMemoryError) {
+        // The heap ran out while the batch ran: the request is shed for retry, not failed.
+        throw new ArgusException.QueueFull(
+            ArgusException.QueueFull.Limit.MEMORY,
+            "model '" + model.name() + "': the server ran out of memory running its batch; retry",
+            Admission.RETRY_AFTER);
+      }
       throw new ArgusException.InferenceFailed(
           "model '" + model.name() + "' failed: " + cause.getMessage(), cause);
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * turns into metrics, SLO events, span attributes and phase spans, drift samples and the canonical
  * line's fields.
  *
- * @param outcome {@code success}, or the failure's outcome label ({@link #outcomeOf})
+ * @param outcome {@link #SUCCESS}, or the failure's outcome label ({@link #outcomeOf})
  * @param failedIn the phase a failure ended, null on success
  * @param failure what failed, null on success
  * @param inputBytes the size of the encoded input
@@ -23,13 +23,34 @@ record InferenceOutcome(
     String outcome,
     PhaseTimings timings,
     Phase failedIn,
-    ArgusException failure,
+    Throwable failure,
     int batchSize,
     String inputShape,
     String outputShape,
     long inputBytes,
     List<Classification.Prediction> predictions,
     List<DriftSample> drift) {
+
+  /** The request was answered. */
+  static final String SUCCESS = "success";
+
+  /** The request did not fit the model, or was malformed: the client's doing. */
+  static final String INVALID_INPUT = "invalid_input";
+
+  /** No such model (or version), or it was unloaded: the client's doing. */
+  static final String UNKNOWN_MODEL = "unknown_model";
+
+  /** Refused by a limit (admission, queue, memory) or because the server is stopping. */
+  static final String REJECTED = "rejected";
+
+  /** The model exists but is loading, failed to load, or stalled. */
+  static final String NOT_READY = "not_ready";
+
+  /** The request's deadline passed. */
+  static final String TIMEOUT = "timeout";
+
+  /** The runtime failed, or anything unexpected. */
+  static final String ERROR = "error";
 
   /** One set of drift features; {@code predictedClass} is null for tensor models. */
   record DriftSample(Map<String, Double> numeric, String predictedClass) {}
@@ -43,7 +64,7 @@ record InferenceOutcome(
       List<Classification.Prediction> predictions,
       List<DriftSample> drift) {
     return new InferenceOutcome(
-        "success",
+        SUCCESS,
         timings,
         null,
         null,
@@ -55,7 +76,7 @@ record InferenceOutcome(
         drift);
   }
 
-  static InferenceOutcome failure(PhaseClock clock, ArgusException e) {
+  static InferenceOutcome failure(PhaseClock clock, Throwable e) {
     Phase phase = clock.current();
     return new InferenceOutcome(
         outcomeOf(e), clock.stop(), phase, e, 0, "", "", 0, List.of(), List.of());
@@ -65,14 +86,31 @@ record InferenceOutcome(
     return failure == null;
   }
 
-  /** The {@code outcome} label of a failed request. */
-  static String outcomeOf(ArgusException e) {
-    return switch (e) {
-      case ArgusException.InvalidInput x -> "invalid_input";
-      case ArgusException.QueueFull x -> "rejected";
-      case ArgusException.ShuttingDown x -> "rejected";
-      case ArgusException.DeadlineExceeded x -> "timeout";
-      default -> "error";
+  /** The {@code outcome} label of a failed request: one per kind of failure. */
+  static String outcomeOf(Throwable e) {
+    if (!(e instanceof ArgusException a)) {
+      return ERROR;
+    }
+    return switch (a) {
+      case ArgusException.InvalidInput x -> INVALID_INPUT;
+      case ArgusException.NotFound x -> UNKNOWN_MODEL;
+      case ArgusException.ModelNotReady x -> NOT_READY;
+      case ArgusException.QueueFull x -> REJECTED;
+      case ArgusException.ShuttingDown x -> REJECTED;
+      case ArgusException.DeadlineExceeded x -> TIMEOUT;
+      case ArgusException.InferenceFailed x -> ERROR;
+    };
+  }
+
+  /**
+   * Why a rejected request was refused, the {@code reason} label of {@code
+   * inference_rejected_total}; null when it was not rejected.
+   */
+  String rejectionReason() {
+    return switch (failure) {
+      case ArgusException.QueueFull q -> q.limit().label();
+      case ArgusException.ShuttingDown s -> "shutting_down";
+      case null, default -> null;
     };
   }
 

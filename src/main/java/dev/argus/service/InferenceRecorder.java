@@ -9,21 +9,32 @@ import dev.argus.observe.Tracing;
 import org.slf4j.MDC;
 
 /**
- * Records each inference request once, from its {@link InferenceOutcome}, for every protocol alike:
- * the inference metrics, the SLO tracker, the drift monitor, the server span's attributes and phase
- * spans, and the fields of the canonical line (the request's {@link RequestRecord}).
+ * Records each inference request once, from its {@link InferenceOutcome}, for every protocol alike
+ * and whether or not its model exists: the inference metrics, the SLO tracker, Triton's statistics,
+ * the drift monitor, the server span's attributes and phase spans, and the fields of the canonical
+ * line (the request's {@link RequestRecord}).
  */
 public final class InferenceRecorder {
+  /** The {@code model} label of requests for a model that does not exist (no model has it). */
+  public static final String UNKNOWN_MODEL = "(unknown)";
+
   private final Metrics metrics;
   private final SloTracker slo;
   private final DriftMonitor drift;
   private final Tracing tracing;
+  private final InferenceStatistics statistics;
 
-  public InferenceRecorder(Metrics metrics, SloTracker slo, DriftMonitor drift, Tracing tracing) {
+  public InferenceRecorder(
+      Metrics metrics,
+      SloTracker slo,
+      DriftMonitor drift,
+      Tracing tracing,
+      InferenceStatistics statistics) {
     this.metrics = metrics;
     this.slo = slo;
     this.drift = drift;
     this.tracing = tracing;
+    this.statistics = statistics;
   }
 
   /** Whether requests should compute drift features at all ({@code drift.enabled}). */
@@ -39,19 +50,30 @@ public final class InferenceRecorder {
     MDC.put(LogContext.MODEL_VERSION, model.version());
   }
 
-  /** The request for {@code model} ended as {@code outcome}. */
+  /**
+   * The request ended as {@code outcome}; {@code model} is null when no model was found for it
+   * (unknown, unloaded, or a malformed name).
+   */
   void record(RequestRecord request, ServingModel model, InferenceOutcome outcome) {
-    String name = model.name();
-    String version = model.version();
+    String name = model == null ? UNKNOWN_MODEL : model.name();
+    String version = model == null ? "" : model.version();
     request.outcome(outcome.outcome(), outcome.timings());
     tracing.phases(request, outcome.timings(), outcome.failedIn(), outcome.failure());
     if (!outcome.succeeded()) {
       metrics.inferenceFailed(name, version, outcome.outcome());
+      String reason = outcome.rejectionReason();
+      if (reason != null) {
+        metrics.inferenceRejected(name, reason);
+      }
       slo.failed(name, outcome.outcome());
+      if (model != null) {
+        statistics.failed(name, version, outcome.timings(), reason != null);
+      }
       return;
     }
     metrics.inferenceSucceeded(name, version, outcome.timings(), outcome.inputBytes());
     slo.succeeded(name, outcome.timings().totalNanos() / 1e9);
+    statistics.succeeded(name, version, outcome.timings());
     request.result(outcome.batchSize(), outcome.inputShape(), outcome.outputShape());
     for (Classification.Prediction p : outcome.predictions()) {
       metrics.prediction(name, version, p.label(), p.confidence());

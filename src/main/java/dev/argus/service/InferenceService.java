@@ -1,6 +1,5 @@
 package dev.argus.service;
 
-import dev.argus.batching.BatchResult;
 import dev.argus.batching.Ticker;
 import dev.argus.model.LoadedModel;
 import dev.argus.observe.Phase;
@@ -8,8 +7,6 @@ import dev.argus.observe.RequestRecord;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Tensor;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,10 +49,11 @@ public final class InferenceService {
       long decodeStartNanos) {}
 
   private final ModelCatalogue catalogue;
-  private final ImagePipeline images;
   private final Admission admission;
   private final Ticker ticker;
   private final InferenceRecorder recorder;
+  private final ImageInference images;
+  private final TensorInference tensors;
 
   public InferenceService(
       ModelCatalogue catalogue,
@@ -64,10 +62,11 @@ public final class InferenceService {
       Ticker ticker,
       InferenceRecorder recorder) {
     this.catalogue = catalogue;
-    this.images = new ImagePipeline(decoder);
     this.admission = new Admission(maxConcurrentPredictions);
     this.ticker = ticker;
     this.recorder = recorder;
+    this.images = new ImageInference(new ImagePipeline(decoder), ticker, recorder);
+    this.tensors = new TensorInference(ticker, recorder);
   }
 
   /**
@@ -78,63 +77,25 @@ public final class InferenceService {
   public Classification classify(ImageRequest request, Duration timeout, RequestRecord record) {
     Deadline deadline = Deadline.after(ticker, timeout);
     PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
-    if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
-      throw new ArgusException.InvalidInput(
-          "top_k: " + request.topK() + " (expected: 1.." + MAX_TOP_K + ")");
-    }
-    ServingModel model =
-        catalogue.serving(request.model() == null ? catalogue.defaultModelName() : request.model());
-    recorder.begin(record, model);
-    try (Admission.Permit permit = admission.admit()) {
-      LoadedModel m = model.model();
-      if (!m.settings().isImageClassifier()) {
+    ServingModel model = null;
+    try {
+      model =
+          catalogue.acquire(
+              request.model() == null ? catalogue.defaultModelName() : request.model(), null);
+      recorder.begin(record, model);
+      if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
         throw new ArgusException.InvalidInput(
-            "model '"
-                + m.name()
-                + "' is a tensor model, not an image classifier; use POST /v2/models/"
-                + m.name()
-                + "/infer");
+            "top_k: " + request.topK() + " (expected: 1.." + MAX_TOP_K + ")");
       }
-      int k = request.topK() == 0 ? m.settings().topK() : request.topK();
-      var decoded = images.decode(request.image());
-      clock.next(Phase.PREPROCESS);
-      Tensor input = images.preprocess(m, decoded);
-      clock.next(Phase.QUEUE);
-      BatchResult result =
-          BatchCalls.run(model, Map.of(m.imageInputName(), input), deadline, ticker);
-      clock.batched(result.queueNanos(), result.computeNanos());
-      List<Classification.Prediction> predictions = ImagePipeline.topK(m, result.outputs(), 0, k);
-      List<InferenceOutcome.DriftSample> drift =
-          recorder.driftEnabled()
-              ? List.of(ImagePipeline.driftSample(decoded, input, predictions.get(0)))
-              : List.of();
-      String outputShape =
-          String.valueOf(
-              result.outputs().get(ImagePipeline.scoreOutput(m, result.outputs())).shape());
-      Classification c =
-          new Classification(
-              m.name(),
-              m.version(),
-              predictions,
-              result.batchSize(),
-              input.shape().toString(),
-              outputShape,
-              clock.stop());
-      recorder.record(
-          record,
-          model,
-          InferenceOutcome.success(
-              c.timings(),
-              c.batchSize(),
-              c.inputShape(),
-              c.outputShape(),
-              request.image().length,
-              List.of(c.top()),
-              drift));
-      return c;
-    } catch (ArgusException e) {
-      recorder.record(record, model, InferenceOutcome.failure(clock, e));
-      throw e;
+      try (Admission.Permit permit = admission.admit()) {
+        return images.classify(model, request, deadline, clock, record);
+      }
+    } catch (RuntimeException | Error e) {
+      throw failed(record, model, clock, e);
+    } finally {
+      if (model != null) {
+        model.release();
+      }
     }
   }
 
@@ -147,131 +108,48 @@ public final class InferenceService {
   public InferResult infer(TensorRequest request, Duration timeout, RequestRecord record) {
     Deadline deadline = Deadline.after(ticker, timeout);
     PhaseClock clock = new PhaseClock(request.decodeStartNanos(), Phase.DECODE);
-    ServingModel model = catalogue.serving(request.model(), request.version());
-    recorder.begin(record, model);
-    try (Admission.Permit permit = admission.admit()) {
-      clock.next(Phase.PREPROCESS);
-      InferResult result =
-          isImageRequest(model.model(), request.inputs())
-              ? inferImages(model, request, deadline, clock, record)
-              : inferTensors(model, request, deadline, clock, record);
-      return result;
-    } catch (ArgusException e) {
-      recorder.record(record, model, InferenceOutcome.failure(clock, e));
-      throw e;
+    ServingModel model = null;
+    try {
+      model = catalogue.acquire(request.model(), request.version());
+      recorder.begin(record, model);
+      try (Admission.Permit permit = admission.admit()) {
+        clock.next(Phase.PREPROCESS);
+        return isImageRequest(model.model(), request.inputs())
+            ? images.infer(model, request, deadline, clock, record)
+            : tensors.infer(model, request, deadline, clock, record);
+      }
+    } catch (RuntimeException | Error e) {
+      throw failed(record, model, clock, e);
+    } finally {
+      if (model != null) {
+        model.release();
+      }
     }
+  }
+
+  /**
+   * Records a failed request once and returns what to throw: the failure itself, or, when the heap
+   * ran out, a refusal the client may retry (the request is shed, not blamed on the client).
+   */
+  private RuntimeException failed(
+      RequestRecord record, ServingModel model, PhaseClock clock, Throwable e) {
+    Throwable failure =
+        e instanceof OutOfMemoryError
+            ? new ArgusException.QueueFull(
+                ArgusException.QueueFull.Limit.MEMORY,
+                "server is out of memory (heap exhausted while serving this request); retry later",
+                Admission.RETRY_AFTER)
+            : e;
+    recorder.record(record, model, InferenceOutcome.failure(clock, failure));
+    if (failure instanceof RuntimeException r) {
+      return r;
+    }
+    throw (Error) failure;
   }
 
   private static boolean isImageRequest(LoadedModel model, Map<String, Tensor> inputs) {
     return model.settings().isImageClassifier()
         && inputs.size() == 1
         && inputs.values().iterator().next().type() == DataType.BYTES;
-  }
-
-  private InferResult inferTensors(
-      ServingModel model,
-      TensorRequest request,
-      Deadline deadline,
-      PhaseClock clock,
-      RequestRecord record) {
-    TensorValidation.check(model.model(), request.inputs(), request.outputs());
-    clock.next(Phase.QUEUE);
-    BatchResult result = BatchCalls.run(model, request.inputs(), deadline, ticker);
-    clock.batched(result.queueNanos(), result.computeNanos());
-    List<InferenceOutcome.DriftSample> drift =
-        recorder.driftEnabled()
-            ? List.of(InferenceOutcome.inputMeans(request.inputs())) // a pass over every input
-            : List.of();
-    Map<String, Tensor> selected = new LinkedHashMap<>();
-    if (request.outputs().isEmpty()) {
-      selected.putAll(result.outputs());
-    } else {
-      for (String name : request.outputs()) {
-        selected.put(name, result.outputs().get(name));
-      }
-    }
-    InferResult answer =
-        new InferResult(model.name(), model.version(), selected, result.batchSize(), clock.stop());
-    recorder.record(
-        record,
-        model,
-        InferenceOutcome.success(
-            answer.timings(),
-            answer.batchSize(),
-            InferenceOutcome.shapes(request.inputs()),
-            InferenceOutcome.shapes(result.outputs()),
-            request.inputBytes(),
-            List.of(),
-            drift));
-    return answer;
-  }
-
-  /**
-   * Each element of the BYTES input is an encoded image, decoded and preprocessed in turn; all of
-   * them are then submitted together, so they share a batch when batching allows it.
-   */
-  private InferResult inferImages(
-      ServingModel model,
-      TensorRequest request,
-      Deadline deadline,
-      PhaseClock clock,
-      RequestRecord record) {
-    LoadedModel m = model.model();
-    TensorValidation.checkImageOutputs(m, request.outputs(), IMAGE_OUTPUTS);
-    byte[][] encoded = (byte[][]) request.inputs().values().iterator().next().data();
-    if (encoded.length == 0) {
-      throw new ArgusException.InvalidInput("the BYTES input holds no image");
-    }
-    List<ImagePipeline.Prepared> prepared = new ArrayList<>(encoded.length);
-    List<Map<String, Tensor>> rows = new ArrayList<>(encoded.length);
-    for (byte[] image : encoded) {
-      clock.next(Phase.DECODE);
-      var decoded = images.decode(image);
-      clock.next(Phase.PREPROCESS);
-      Tensor input = images.preprocess(m, decoded);
-      prepared.add(new ImagePipeline.Prepared(decoded, input));
-      rows.add(Map.of(m.imageInputName(), input));
-    }
-    clock.next(Phase.QUEUE);
-    List<BatchResult> results = BatchCalls.runAll(model, rows, deadline, ticker);
-    long queue = 0;
-    long compute = 0;
-    int batchSize = 0;
-    for (BatchResult r : results) {
-      queue = Math.max(queue, r.queueNanos());
-      compute = Math.max(compute, r.computeNanos());
-      batchSize = Math.max(batchSize, r.batchSize());
-    }
-    clock.batched(queue, compute);
-    int n = encoded.length;
-    List<Classification.Prediction> tops = new ArrayList<>(n);
-    List<InferenceOutcome.DriftSample> drift = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Classification.Prediction top = ImagePipeline.topK(m, results.get(i).outputs(), 0, 1).get(0);
-      tops.add(top);
-      if (recorder.driftEnabled()) {
-        drift.add(ImagePipeline.driftSample(prepared.get(i).image(), prepared.get(i).input(), top));
-      }
-    }
-    Map<String, Tensor> selected =
-        ImagePipeline.asTensors(
-            tops, request.outputs().isEmpty() ? IMAGE_OUTPUTS : request.outputs());
-    InferResult answer =
-        new InferResult(model.name(), model.version(), selected, batchSize, clock.stop());
-    Tensor firstInput = prepared.get(0).input();
-    Tensor firstScores =
-        results.get(0).outputs().get(ImagePipeline.scoreOutput(m, results.get(0).outputs()));
-    recorder.record(
-        record,
-        model,
-        InferenceOutcome.success(
-            answer.timings(),
-            batchSize,
-            firstInput.shape().withFirstDim(n).toString(),
-            firstScores.shape().withFirstDim(n).toString(),
-            request.inputBytes(),
-            tops,
-            drift));
-    return answer;
   }
 }

@@ -20,8 +20,11 @@ import java.util.concurrent.ConcurrentMap;
 public final class ModelCatalogue {
   /** Where a model is in its life. */
   public enum State {
+    /** Loading for the first time (a reload keeps the serving version READY meanwhile). */
     LOADING,
     READY,
+    /** Loaded, but its queue has made no progress for {@code models.stall_timeout}. */
+    STALLED,
     FAILED,
     UNLOADED;
 
@@ -31,7 +34,10 @@ public final class ModelCatalogue {
     }
   }
 
-  /** One model's state; {@code reason} says why it is not ready, empty when it is. */
+  /**
+   * One model's state; {@code reason} says why it is not ready, or, for a model that serves, why
+   * its last reload failed; empty otherwise.
+   */
   public record Status(String name, String version, State state, String reason) {}
 
   /** A loaded model's footprint as far as the JVM can see: the size of its ONNX file. */
@@ -105,8 +111,27 @@ public final class ModelCatalogue {
     return switch (e.status().state()) {
       case READY -> e.serving();
       case UNLOADED -> throw ArgusException.NotFound.unloaded(name);
-      case LOADING, FAILED -> throw new ArgusException.ModelNotReady(name, e.status().reason());
+      case LOADING, STALLED, FAILED ->
+          throw new ArgusException.ModelNotReady(name, e.status().reason());
     };
+  }
+
+  /**
+   * The serving model of that name (and version, when given), held for one request until it calls
+   * {@link ServingModel#release()}.
+   *
+   * @throws ArgusException.InvalidInput, NotFound or ModelNotReady as {@link #serving(String,
+   *     String)} does
+   */
+  public ServingModel acquire(String name, String version) {
+    // A model retired between the lookup and the hold has already been replaced in the map.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      ServingModel m = serving(name, version);
+      if (m.tryAcquire()) {
+        return m;
+      }
+    }
+    throw new ArgusException.ModelNotReady(name, "it is being replaced; retry");
   }
 
   /** The model, if it is ready to serve. */

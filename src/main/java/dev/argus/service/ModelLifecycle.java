@@ -15,6 +15,7 @@ import dev.argus.service.ModelCatalogue.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,21 +26,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every change to the {@link ModelCatalogue}: models load in the background on one loader thread,
+ * Every change to the {@link ModelCatalogue}. Models load in the background on one loader thread,
  * so the server answers probes while they load, and one model failing leaves the others serving. A
- * model is published with its batcher once loaded and warmed up; a model stops (unload, reload,
- * shutdown) by draining its batcher before its session closes.
+ * model is published with its batcher once loaded and warmed up. A reload loads the new version
+ * beside the serving one and swaps only on success: requests keep being served meanwhile, those in
+ * flight on the old version finish, and a failed reload leaves the old version serving. A model
+ * stops (unload, replaced, shutdown) by draining its batcher before its session closes.
  */
 public final class ModelLifecycle implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelLifecycle.class);
 
   /** Told about lifecycle events, for metrics and drift. Called on the loader thread. */
   public interface Listener {
-    default void loaded(LoadedModel model) {}
+    /** {@code model} serves now, replacing {@code replacedVersion} (null on a first load). */
+    default void loaded(LoadedModel model, String replacedVersion) {}
 
     default void unloaded(String name, String version) {}
 
-    default void failed(String name, String version, String reason) {}
+    /**
+     * A load of {@code name} failed; {@code version} is empty when no version was found. {@code
+     * stillServing} when an earlier version goes on serving (a failed reload).
+     */
+    default void failed(
+        String name,
+        String version,
+        ModelLoadException.Reason reason,
+        String message,
+        boolean stillServing) {}
+
+    /**
+     * The model's state changed: to {@link State#LOADING} (a first load, or after a failure), or to
+     * or from {@link State#STALLED}. Loads, failures and unloads also come to their own method.
+     */
+    default void stateChanged(String name, String version, State state) {}
   }
 
   private final ModelCatalogue catalogue;
@@ -49,11 +68,14 @@ public final class ModelLifecycle implements AutoCloseable {
   private final Duration grace;
   private final Listener listener;
   private final ExecutorService loaderThread;
+  private final StallWatch stalls;
   private final Object lock = new Object();
 
   /**
    * @param observer what every model's batcher reports to
    * @param grace how long a stopping model's batcher may take to run what is queued
+   * @param stallTimeout how long a model's oldest queued request may wait with no batch started
+   *     before the model counts as stalled
    */
   public ModelLifecycle(
       ModelCatalogue catalogue,
@@ -61,6 +83,7 @@ public final class ModelLifecycle implements AutoCloseable {
       Ticker ticker,
       InferenceObserver observer,
       Duration grace,
+      Duration stallTimeout,
       Listener listener) {
     this.catalogue = catalogue;
     this.loader = loader;
@@ -71,26 +94,37 @@ public final class ModelLifecycle implements AutoCloseable {
     this.loaderThread =
         Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("argus-model-loader").daemon().factory());
+    this.stalls = new StallWatch(catalogue, lock, ticker, stallTimeout, listener);
   }
 
   /** Starts loading every model in the repository; completes when all have finished or failed. */
   public CompletableFuture<Void> loadAll() {
-    List<CompletableFuture<Status>> loads = new ArrayList<>();
+    List<CompletableFuture<Loaded>> loads = new ArrayList<>();
     for (String name : catalogue.repository().modelNames()) {
       loads.add(loadAsync(name));
     }
     return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
   }
 
-  /** Loads (or reloads) {@code name} in the background. */
-  public CompletableFuture<Status> loadAsync(String name) {
+  /** What a load ended in: the model's status, and the failure's message (null on success). */
+  private record Loaded(Status status, String failure) {}
+
+  /** Loads (or reloads) {@code name} in the background; a serving version goes on serving. */
+  private CompletableFuture<Loaded> loadAsync(String name) {
+    String loading = null;
     synchronized (lock) {
-      var current = catalogue.entry(name);
-      String version = current.map(e -> e.status().version()).orElse("");
-      catalogue.put(
-          name,
-          new Status(name, version, State.LOADING, "loading"),
-          current.map(ModelCatalogue.Entry::serving).orElse(null));
+      Optional<ModelCatalogue.Entry> current = catalogue.entry(name);
+      boolean serving = current.map(e -> e.status().state() == State.READY).orElse(false);
+      if (!serving) {
+        loading = current.map(e -> e.status().version()).orElse("");
+        catalogue.put(
+            name,
+            new Status(name, loading, State.LOADING, "loading"),
+            current.map(ModelCatalogue.Entry::serving).orElse(null));
+      }
+    }
+    if (loading != null) {
+      listener.stateChanged(name, loading, State.LOADING);
     }
     return CompletableFuture.supplyAsync(() -> loadNow(name), loaderThread);
   }
@@ -106,9 +140,9 @@ public final class ModelLifecycle implements AutoCloseable {
     if (!ModelRepository.isValidName(name) || !catalogue.repository().modelNames().contains(name)) {
       throw ArgusException.NotFound.model(name);
     }
-    Status status;
+    Loaded result;
     try {
-      status = loadAsync(name).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      result = loadAsync(name).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new ArgusException.ModelNotReady(
           name,
@@ -119,20 +153,20 @@ public final class ModelLifecycle implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new ArgusException.ModelNotReady(name, String.valueOf(e.getCause()));
     }
-    if (status.state() != State.READY) {
-      throw new ArgusException.ModelNotReady(name, status.reason());
+    if (result.failure() != null) {
+      throw new ArgusException.ModelNotReady(name, result.failure());
     }
-    return status;
+    return result.status();
   }
 
-  private Status loadNow(String name) {
+  private Loaded loadNow(String name) {
     LoadedModel loaded;
     try {
       loaded = loader.load(name);
     } catch (ModelLoadException e) {
-      return fail(name, e.version(), e.getMessage(), e);
+      return fail(name, e.version(), e.reason(), e.getMessage(), e);
     } catch (RuntimeException e) {
-      return fail(name, "", "loading failed: " + e, e);
+      return fail(name, "", ModelLoadException.Reason.RUNTIME, "loading failed: " + e, e);
     }
     ServingModel serving =
         new ServingModel(
@@ -158,24 +192,48 @@ public final class ModelLifecycle implements AutoCloseable {
         loaded.version(),
         loaded.loadTime().toMillis(),
         loaded.warmupTime().toMillis());
-    listener.loaded(loaded);
+    listener.loaded(loaded, previous == null ? null : previous.version());
+    // Requests that took the old version before the swap finish on it: its queue drains first.
     stop(previous);
-    return catalogue.status(name).orElseThrow();
+    return new Loaded(catalogue.status(name).orElseThrow(), null);
   }
 
-  private Status fail(String name, String version, String reason, Exception e) {
-    log.error("model {} failed to load: {}", name, reason, e);
-    ServingModel previous;
+  private Loaded fail(
+      String name, String version, ModelLoadException.Reason reason, String message, Exception e) {
+    ServingModel stopped = null;
+    Status status;
     synchronized (lock) {
-      previous =
-          catalogue
-              .put(name, new Status(name, version, State.FAILED, reason), null)
-              .map(ModelCatalogue.Entry::serving)
-              .orElse(null);
+      Optional<ModelCatalogue.Entry> old = catalogue.entry(name);
+      ServingModel serving = old.map(ModelCatalogue.Entry::serving).orElse(null);
+      if (serving != null && old.get().status().state() == State.READY) {
+        // A failed reload: the serving version goes on; the failure is reported, not served.
+        status =
+            new Status(
+                name,
+                serving.version(),
+                State.READY,
+                "reload failed, version " + serving.version() + " serves: " + message);
+        catalogue.put(name, status, serving);
+      } else {
+        status = new Status(name, version, State.FAILED, message);
+        catalogue.put(name, status, null);
+        stopped = serving;
+      }
     }
-    listener.failed(name, version, reason);
-    stop(previous);
-    return catalogue.status(name).orElseThrow();
+    boolean stillServing = status.state() == State.READY;
+    if (stillServing) {
+      log.error(
+          "model {}: reload failed, version {} goes on serving: {}",
+          name,
+          status.version(),
+          message,
+          e);
+    } else {
+      log.error("model {} failed to load: {}", name, message, e);
+    }
+    listener.failed(name, version, reason, message, stillServing);
+    stop(stopped);
+    return new Loaded(status, message);
   }
 
   /**
@@ -186,10 +244,8 @@ public final class ModelLifecycle implements AutoCloseable {
   public Status unload(String name) {
     ServingModel previous;
     synchronized (lock) {
-      var old =
-          ModelRepository.isValidName(name)
-              ? catalogue.entry(name)
-              : java.util.Optional.<ModelCatalogue.Entry>empty();
+      Optional<ModelCatalogue.Entry> old =
+          ModelRepository.isValidName(name) ? catalogue.entry(name) : Optional.empty();
       if (old.isEmpty()) {
         throw ArgusException.NotFound.model(name);
       }
@@ -204,10 +260,26 @@ public final class ModelLifecycle implements AutoCloseable {
     return catalogue.status(name).orElseThrow();
   }
 
-  /** Drains the batcher, so nothing runs on a closed session, then closes the session. */
+  /** Marks models stalled, or no longer stalled (the server's watchdog calls it each second). */
+  public void checkProgress() {
+    stalls.check();
+  }
+
+  /**
+   * Retires a model: lets the requests that hold it finish, drains its batcher, so nothing runs on
+   * a closed session, then closes the session; all within the grace period.
+   */
   private void stop(ServingModel serving) {
     if (serving != null) {
-      serving.batcher().close(grace);
+      long start = System.nanoTime();
+      if (!serving.retire(grace)) {
+        log.warn(
+            "model {} version {}: requests still running after the grace period",
+            serving.name(),
+            serving.version());
+      }
+      Duration left = grace.minusNanos(System.nanoTime() - start);
+      serving.batcher().close(left.isNegative() ? Duration.ZERO : left);
       serving.model().model().close();
     }
   }

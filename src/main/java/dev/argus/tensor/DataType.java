@@ -32,8 +32,11 @@ public enum DataType {
     return byteSize;
   }
 
-  /** Looks a type up by its protocol name ({@code "FP32"}), ignoring case. */
+  /**
+   * Looks a type up by its protocol name ({@code "FP32"}); the protocol's names are upper-case, so
+   * {@code "fp32"} is no type (Triton refuses it too).
+   */
   public static Optional<DataType> fromName(String name) {
-    return Arrays.stream(values()).filter(t -> t.name().equalsIgnoreCase(name)).findFirst();
+    return Arrays.stream(values()).filter(t -> t.name().equals(name)).findFirst();
   }
 }

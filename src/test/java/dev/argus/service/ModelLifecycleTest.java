@@ -123,6 +123,7 @@ class ModelLifecycleTest {
         Ticker.SYSTEM,
         InferenceObserver.NONE,
         Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
         new ModelLifecycle.Listener() {});
   }
 

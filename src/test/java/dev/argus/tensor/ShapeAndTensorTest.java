@@ -55,7 +55,8 @@ class ShapeAndTensorTest {
 
   @Test
   void dataTypesAreFoundByProtocolName() {
-    assertThat(DataType.fromName("fp32")).contains(DataType.FP32);
+    assertThat(DataType.fromName("FP32")).contains(DataType.FP32);
+    assertThat(DataType.fromName("fp32")).as("the protocol's names are upper-case").isEmpty();
     assertThat(DataType.fromName("FP128")).isEmpty();
     assertThat(DataType.UINT64.byteSize()).isEqualTo(8);
   }

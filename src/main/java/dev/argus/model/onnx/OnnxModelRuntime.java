@@ -43,7 +43,8 @@ public final class OnnxModelRuntime implements ModelRuntime {
   @Override
   public Model load(Path file, RuntimeOptions options) {
     if (!Files.isRegularFile(file)) {
-      throw new ModelLoadException("model file " + file + " does not exist");
+      throw new ModelLoadException(
+          ModelLoadException.Reason.FILES, "model file " + file + " does not exist");
     }
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -64,6 +65,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
       }
     } catch (OrtException e) {
       throw new ModelLoadException(
+          ModelLoadException.Reason.RUNTIME,
           "ONNX Runtime could not load " + file.getFileName() + ": " + firstLine(e.getMessage()),
           e);
     }
@@ -78,12 +80,14 @@ public final class OnnxModelRuntime implements ModelRuntime {
     for (NodeInfo node : infos.values()) {
       if (!(node.getInfo() instanceof TensorInfo info)) {
         throw new ModelLoadException(
+            ModelLoadException.Reason.RUNTIME,
             "input or output '" + node.getName() + "' is not a tensor (" + node.getInfo() + ")");
       }
       DataType type =
           dataType(info.onnxType)
               .orElseThrow(() ->
                   new ModelLoadException(
+                      ModelLoadException.Reason.RUNTIME,
                       "'"
                           + node.getName()
                           + "' has element type "

@@ -7,6 +7,7 @@ import dev.argus.observe.DriftMonitor;
 import dev.argus.observe.Metrics;
 import dev.argus.observe.SloTracker;
 import dev.argus.service.InferenceService;
+import dev.argus.service.InferenceStatistics;
 import dev.argus.service.ModelCatalogue;
 import dev.argus.service.ModelLifecycle;
 import dev.argus.transport.edge.AdminToken;
@@ -48,6 +49,7 @@ public final class HttpServer {
       PrometheusRegistry registry,
       SloTracker slo,
       DriftMonitor drift,
+      InferenceStatistics statistics,
       RequestScopes scopes) {}
 
   private final ArgusConfig config;
@@ -90,7 +92,7 @@ public final class HttpServer {
             config.limits().maxTensorElements(),
             config.server().requestTimeout()));
     groups.add(new RepositoryHandlers(d.catalogue(), d.lifecycle()));
-    groups.add(new StatsHandler(d.catalogue()));
+    groups.add(new StatsHandler(d.catalogue(), d.statistics()));
     groups.add(new DriftHandler(d.drift()));
     groups.add(new SloHandler(d.slo()));
     groups.add(new AdminHandlers(d.catalogue(), config.memory().rssLimit()));

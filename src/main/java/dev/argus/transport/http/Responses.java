@@ -99,10 +99,17 @@ public final class Responses {
   }
 
   static void error(ServerRequest req, ServerResponse res, ArgusException e) {
-    if (e instanceof ArgusException.QueueFull q) {
-      res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
+    switch (e) {
+      case ArgusException.QueueFull q ->
+          res.header(
+              HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, q.retryAfter().toSeconds())));
+      case ArgusException.ModelNotReady n -> res.header(HeaderNames.RETRY_AFTER, "1");
+      case ArgusException.ShuttingDown s -> res.header(HeaderNames.CONNECTION, "close");
+      default -> {}
     }
-    fail(req, res, status(e), e.errorType(), e.getMessage(), e);
+    // Only a runtime failure has a stack trace worth logging; a refusal or timeout says it all.
+    Throwable cause = e instanceof ArgusException.InferenceFailed ? e : null;
+    fail(req, res, status(e), e.errorType(), e.getMessage(), cause);
   }
 
   static void error(ServerRequest req, ServerResponse res, EdgeException e) {

@@ -150,10 +150,27 @@ public final class OipHandlers implements Routes {
     }
   }
 
-  /** {@code GET /v2/models/{model}[/versions/{version}]/ready}: judged by the status code. */
+  /**
+   * {@code GET /v2/models/{model}[/versions/{version}]/ready}: judged by the status code: 200
+   * ready, 503 for a known model that does not serve now (loading, failed, unloaded), 404 for a
+   * model (or version) that does not exist, as clients expect.
+   */
   private void modelReady(ServerRequest req, ServerResponse res) {
     String name = model(req);
-    boolean ready = catalogue.isReady(name, version(req));
+    String version = version(req);
+    // A folder of the repository that was never loaded is a model that is not ready, not unknown.
+    ModelCatalogue.Status status =
+        catalogue
+            .status(name)
+            .or(() ->
+                catalogue.repository().modelNames().contains(name)
+                    ? Optional.of(new ModelCatalogue.Status(name, "", null, "not loaded"))
+                    : Optional.empty())
+            .orElseThrow(() -> ArgusException.NotFound.model(name));
+    if (version != null && !status.version().isEmpty() && !version.equals(status.version())) {
+      throw ArgusException.NotFound.version(name, version, status.version());
+    }
+    boolean ready = catalogue.isReady(name, version);
     Responses.json(
         req, res, ready ? 200 : 503, Json.object().put("name", name).put("ready", ready));
   }

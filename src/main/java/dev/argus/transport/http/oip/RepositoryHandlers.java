@@ -76,7 +76,7 @@ public final class RepositoryHandlers implements Routes {
     return switch (state) {
       case READY -> "READY";
       case LOADING -> "LOADING";
-      case FAILED, UNLOADED -> "UNAVAILABLE";
+      case STALLED, FAILED, UNLOADED -> "UNAVAILABLE";
     };
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.batching.BatchStats;
 import dev.argus.service.ArgusException;
+import dev.argus.service.InferenceStatistics;
 import dev.argus.service.ModelCatalogue;
 import dev.argus.transport.http.Endpoint;
 import dev.argus.transport.http.Json;
@@ -16,14 +17,18 @@ import java.util.List;
 
 /**
  * {@code GET /v2/models/{model}/stats} in Triton's shape ({@code model_stats}, {@code
- * inference_count}, {@code execution_count}, {@code inference_stats}, {@code batch_stats}), plus
- * Argus's queue figures. Counts start when the model's batcher starts (load or reload).
+ * last_inference}, {@code inference_count}, {@code execution_count}, {@code inference_stats},
+ * {@code batch_stats}) with real counts and durations, from the same outcomes the metrics count,
+ * plus Argus's refusal and queue figures. Request figures are per model version; batch figures
+ * start when the version's batcher starts.
  */
 public final class StatsHandler implements Routes {
   private final ModelCatalogue catalogue;
+  private final InferenceStatistics statistics;
 
-  public StatsHandler(ModelCatalogue catalogue) {
+  public StatsHandler(ModelCatalogue catalogue, InferenceStatistics statistics) {
     this.catalogue = catalogue;
+    this.statistics = statistics;
   }
 
   @Override
@@ -40,30 +45,42 @@ public final class StatsHandler implements Routes {
     String name = OipHandlers.model(req);
     ModelCatalogue.Status state =
         catalogue.status(name).orElseThrow(() -> ArgusException.NotFound.model(name));
+    InferenceStatistics.Snapshot r = statistics.snapshot(name, state.version());
+    BatchStats b = catalogue.stats(name);
     ObjectNode body = Json.object();
     ObjectNode m = body.putArray("model_stats").addObject();
     m.put("name", state.name()).put("version", state.version()).put("state", state.state().label());
-    BatchStats s = catalogue.stats(name);
-    m.put("inference_count", s.completedRequests());
-    m.put("execution_count", s.batches());
+    m.put("last_inference", r.lastInferenceMillis());
+    m.put("inference_count", r.success().count());
+    m.put("execution_count", b.batches());
     ObjectNode stats = m.putObject("inference_stats");
-    duration(stats, "success", s.completedRequests(), 0);
-    duration(stats, "fail", s.failedRequests() + s.expiredRequests(), 0);
-    duration(stats, "queue", s.completedRequests() + s.failedRequests(), s.queueNanos());
-    duration(stats, "compute_infer", s.batches(), s.computeNanos());
+    duration(stats, "success", r.success());
+    duration(stats, "fail", r.fail());
+    duration(stats, "queue", r.queue());
+    duration(stats, "compute_input", r.computeInput());
+    duration(stats, "compute_infer", r.computeInfer());
+    duration(stats, "compute_output", r.computeOutput());
     ArrayNode sizes = m.putArray("batch_stats");
-    long[] counts = s.batchSizeCounts();
+    long[] counts = b.batchSizeCounts();
     for (int size = 1; size < counts.length; size++) {
       if (counts[size] > 0) {
-        ObjectNode b = sizes.addObject().put("batch_size", size);
-        b.putObject("compute_infer").put("count", counts[size]).put("ns", 0);
+        ObjectNode e = sizes.addObject().put("batch_size", size);
+        duration(e, "compute_input", counts[size], b.batchSizeInputNanos()[size]);
+        duration(e, "compute_infer", counts[size], b.batchSizeInferNanos()[size]);
+        duration(e, "compute_output", counts[size], b.batchSizeOutputNanos()[size]);
       }
     }
-    m.put("rejected_count", s.rejectedRequests());
-    m.put("expired_count", s.expiredRequests());
-    m.put("queue_depth", s.queueDepth());
-    m.put("queue_capacity", s.queueCapacity());
+    m.put("rejected_count", r.rejected());
+    m.put("expired_count", b.expiredRequests());
+    m.put("cancelled_count", b.cancelledRequests());
+    m.put("worker_restarts", b.workerRestarts());
+    m.put("queue_depth", b.queueDepth());
+    m.put("queue_capacity", b.queueCapacity());
     Responses.json(req, res, 200, body);
+  }
+
+  private static void duration(ObjectNode parent, String name, InferenceStatistics.Duration d) {
+    duration(parent, name, d.count(), d.ns());
   }
 
   private static void duration(ObjectNode parent, String name, long count, long nanos) {
