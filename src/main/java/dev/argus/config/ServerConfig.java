@@ -2,7 +2,11 @@ package dev.argus.config;
 
 import java.time.Duration;
 
-/** The {@code server} section: where Argus listens and how it times requests and shutdown. */
+/**
+ * The {@code server} section: where Argus listens, how it times requests and shutdown, and how long
+ * it keeps reading ({@code lingering_*}) the rest of a body it refused, so the client gets the
+ * answer instead of a reset connection.
+ */
 public record ServerConfig(
     String host,
     int port,
@@ -14,7 +18,11 @@ public record ServerConfig(
     Duration idleTimeout,
     @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
             using = YamlBinder.ByteSizeDeserializer.class)
-        long maxHeaderBytes) {
+        long maxHeaderBytes,
+    Duration lingeringTime,
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+            using = YamlBinder.ByteSizeDeserializer.class)
+        long lingeringBytes) {
   public ServerConfig {
     Check.that(host != null && !host.isBlank(), "host", host, "a host name or address");
     Check.that(port >= 0 && port <= 65535, "port", port, "0..65535, 0 for any free port");
@@ -46,5 +54,11 @@ public record ServerConfig(
         "max_header_bytes",
         maxHeaderBytes,
         "1KiB..1MiB");
+    Check.that(
+        lingeringTime != null && !lingeringTime.isNegative(),
+        "lingering_time",
+        lingeringTime,
+        ">= 0, 0 to close at once");
+    Check.that(lingeringBytes >= 0, "lingering_bytes", lingeringBytes, ">= 0, 0 to close at once");
   }
 }

@@ -53,6 +53,11 @@ public final class HealthService {
     draining.set(true);
   }
 
+  /** True once the server has begun to stop. */
+  public boolean isDraining() {
+    return draining.get();
+  }
+
   public Report liveness() {
     return new Report(true, List.of(new Check("http", true, "serving")));
   }

@@ -26,12 +26,30 @@ public final class ImageDecoder {
     this.maxPixels = maxPixels;
   }
 
+  /** Told an image's size from its header, before any pixel memory is taken; it may refuse. */
+  @FunctionalInterface
+  public interface SizeCheck {
+    SizeCheck NONE = (width, height) -> {};
+
+    /** Throws to refuse decoding an image of this size; what it throws reaches the caller. */
+    void accept(long width, long height);
+  }
+
   /**
    * Decodes the first image in {@code bytes}.
    *
    * @throws InvalidImageException when the bytes are empty, not an image, truncated or too large
    */
   public BufferedImage decode(byte[] bytes) {
+    return decode(bytes, SizeCheck.NONE);
+  }
+
+  /**
+   * Decodes the first image in {@code bytes}, once {@code check} has accepted its size.
+   *
+   * @throws InvalidImageException when the bytes are empty, not an image, truncated or too large
+   */
+  public BufferedImage decode(byte[] bytes, SizeCheck check) {
     if (bytes.length == 0) {
       throw new InvalidImageException("image is empty (0 bytes)");
     }
@@ -64,6 +82,11 @@ public final class ImageDecoder {
                   + maxPixels
                   + ", limits.max_image_pixels)");
         }
+        try {
+          check.accept(width, height);
+        } catch (RuntimeException refused) {
+          throw new Refused(refused);
+        }
         BufferedImage image = reader.read(0);
         if (!warnings.isEmpty()) {
           // ImageIO fills a truncated JPEG with grey and only warns; a prediction on it is wrong.
@@ -77,6 +100,9 @@ public final class ImageDecoder {
       if (e instanceof InvalidImageException invalid) {
         throw invalid;
       }
+      if (e instanceof Refused refused) {
+        throw (RuntimeException) refused.getCause();
+      }
       throw new InvalidImageException("image could not be decoded: " + describe(e), e);
     }
   }
@@ -87,5 +113,14 @@ public final class ImageDecoder {
 
   private static String describe(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Carries a size check's refusal past the decoder's own failure handling. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(RuntimeException cause) {
+      super(cause);
+    }
   }
 }

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
 public final class CanonicalLine {
   private static final Logger log = LoggerFactory.getLogger("dev.argus.access");
 
+  /** Refusals (overload, rate limits) logged per second at most; the rest are counted. */
+  static final int REFUSALS_PER_SECOND = 20;
+
+  private static final Throttle refusals = new Throttle(REFUSALS_PER_SECOND);
+
   private CanonicalLine() {}
 
   /** Writes the line of a request that took {@code nanos}. */
@@ -22,6 +27,14 @@ public final class CanonicalLine {
     boolean failed = r.errorType().isPresent();
     if (!log.isInfoEnabled() && !(failed && r.serverFault())) {
       return;
+    }
+    long suppressed = 0;
+    if (failed && isRefusal(r.errorType().get())) {
+      // Under overload every refused request would write a line: the log would become the load.
+      suppressed = refusals.admit(System.nanoTime());
+      if (suppressed < 0) {
+        return;
+      }
     }
     List<Object> fields = new ArrayList<>(28);
     fields.add(kv("protocol", r.protocol()));
@@ -60,6 +73,9 @@ public final class CanonicalLine {
     }
     fields.add(kv("error_type", r.errorType().get()));
     fields.add(kv("error", r.errorMessage()));
+    if (suppressed > 0) {
+      fields.add(kv("similar_suppressed", suppressed));
+    }
     String format = "request_failed" + " {}".repeat(fields.size());
     if (r.serverFault()) {
       // A trailing Throwable is logged as a stack trace: only for failures nobody expected.
@@ -67,6 +83,43 @@ public final class CanonicalLine {
       log.error(format, fields.toArray());
     } else {
       log.info(format, fields.toArray());
+    }
+  }
+
+  private static boolean isRefusal(String errorType) {
+    return errorType.equals("queue_full")
+        || errorType.equals("rate_limited")
+        || errorType.equals("shutting_down");
+  }
+
+  /**
+   * At most {@code perSecond} admitted events a second; {@link #admit} says how many were refused
+   * since the last admitted one (0 or more), or -1 when this one is refused too.
+   */
+  static final class Throttle {
+    private final int perSecond;
+    private long second;
+    private int admitted;
+    private long suppressed;
+
+    Throttle(int perSecond) {
+      this.perSecond = perSecond;
+    }
+
+    synchronized long admit(long nanos) {
+      long now = nanos / 1_000_000_000L;
+      if (now != second) {
+        second = now;
+        admitted = 0;
+      }
+      if (admitted >= perSecond) {
+        suppressed++;
+        return -1;
+      }
+      admitted++;
+      long before = suppressed;
+      suppressed = 0;
+      return before;
     }
   }
 }

@@ -32,6 +32,7 @@ public final class LogSetup {
   public static void configure(LoggingConfig config, boolean toStderr) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
+    routeJavaUtilLogging(context);
     Encoder<ILoggingEvent> encoder = encoder(config.format(), context);
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
@@ -43,6 +44,24 @@ public final class LogSetup {
     root.setLevel(Level.toLevel(config.level(), Level.INFO));
     root.addAppender(console);
     config.logFile().ifPresent(file -> root.addAppender(fileAppender(config, file, context)));
+  }
+
+  /**
+   * Sends java.util.logging (the OpenTelemetry SDK's, ONNX Runtime's Java side) through Logback, so
+   * those lines come out in the same format, JSON included, instead of as plain multi-line text on
+   * stderr. Logback's level changes are propagated to JUL, so a disabled level costs nothing.
+   */
+  static void routeJavaUtilLogging(LoggerContext context) {
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
+    ch.qos.logback.classic.jul.LevelChangePropagator propagator =
+        new ch.qos.logback.classic.jul.LevelChangePropagator();
+    propagator.setContext(context);
+    propagator.setResetJUL(true);
+    context.addListener(propagator);
+    propagator.start();
   }
 
   /** Levels a logger can be set to at run time. */

@@ -105,6 +105,7 @@ public final class ArgusCore implements AutoCloseable {
             catalogue,
             new ImageDecoder(config.limits().maxImagePixels()),
             config.limits().maxConcurrentPredictions(),
+            config.limits().decodedBytesBudget(Runtime.getRuntime().maxMemory()),
             Ticker.SYSTEM,
             new InferenceRecorder(metrics, slo, drift, tracing, statistics));
     this.watchdog =
@@ -163,6 +164,7 @@ public final class ArgusCore implements AutoCloseable {
   public void close() {
     watchdog.shutdownNow();
     lifecycle.close();
+    service.close();
     drift.close();
     tracing.close();
   }

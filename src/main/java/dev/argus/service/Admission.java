@@ -24,6 +24,21 @@ final class Admission {
     this.permits = new Semaphore(maxConcurrentPredictions);
   }
 
+  /** True while every place is taken: a request arriving now would be refused. */
+  boolean saturated() {
+    return permits.availablePermits() == 0;
+  }
+
+  /** What a request refused for want of a place is told. */
+  ArgusException.QueueFull refusal() {
+    return new ArgusException.QueueFull(
+        ArgusException.QueueFull.Limit.ADMISSION,
+        "server is overloaded: "
+            + limit
+            + " predictions are in progress (limits.max_concurrent_predictions)",
+        RETRY_AFTER);
+  }
+
   /** A place among the predictions in progress; closing it more than once releases it once. */
   interface Permit extends AutoCloseable {
     @Override
@@ -37,12 +52,7 @@ final class Admission {
    */
   Permit admit() {
     if (!permits.tryAcquire()) {
-      throw new ArgusException.QueueFull(
-          ArgusException.QueueFull.Limit.ADMISSION,
-          "server is overloaded: "
-              + limit
-              + " predictions are in progress (limits.max_concurrent_predictions)",
-          RETRY_AFTER);
+      throw refusal();
     }
     return new Permit() {
       private boolean released;

@@ -18,13 +18,54 @@ import java.util.Map;
  */
 final class ImageInference {
   private final ImagePipeline pipeline;
+  private final CpuWork cpu;
+  private final MemoryBudget memory;
   private final Ticker ticker;
   private final InferenceRecorder recorder;
 
-  ImageInference(ImagePipeline pipeline, Ticker ticker, InferenceRecorder recorder) {
+  ImageInference(
+      ImagePipeline pipeline,
+      CpuWork cpu,
+      MemoryBudget memory,
+      Ticker ticker,
+      InferenceRecorder recorder) {
     this.pipeline = pipeline;
+    this.cpu = cpu;
+    this.memory = memory;
     this.ticker = ticker;
     this.recorder = recorder;
+  }
+
+  /**
+   * Decodes and preprocesses one image on the CPU threads, timing both phases; its pixels take
+   * their share of the memory budget from the header's size until the tensor is made.
+   */
+  private ImagePipeline.Prepared prepare(
+      LoadedModel m, byte[] image, Deadline deadline, PhaseClock clock) {
+    clock.next(Phase.DECODE);
+    var p = m.settings().preprocessing();
+    long tensor = 3L * p.outputWidth() * p.outputHeight();
+    return cpu.run(
+        () -> {
+          MemoryBudget.Reservation[] held = new MemoryBudget.Reservation[1];
+          try {
+            var decoded =
+                pipeline.decode(
+                    image,
+                    (w, h) ->
+                        held[0] =
+                            memory.reserve(
+                                MemoryBudget.costOf(w, h, tensor), "a " + w + "x" + h + " image"));
+            clock.next(Phase.PREPROCESS);
+            return new ImagePipeline.Prepared(decoded, pipeline.preprocess(m, decoded));
+          } finally {
+            if (held[0] != null) {
+              held[0].close();
+            }
+          }
+        },
+        deadline,
+        m.name());
   }
 
   Classification classify(
@@ -43,9 +84,9 @@ final class ImageInference {
               + "/infer");
     }
     int k = request.topK() == 0 ? m.settings().topK() : request.topK();
-    var decoded = pipeline.decode(request.image());
-    clock.next(Phase.PREPROCESS);
-    Tensor input = pipeline.preprocess(m, decoded);
+    ImagePipeline.Prepared prepared = prepare(m, request.image(), deadline, clock);
+    var decoded = prepared.image();
+    Tensor input = prepared.input();
     clock.next(Phase.QUEUE);
     BatchResult result = BatchCalls.run(model, Map.of(m.imageInputName(), input), deadline, ticker);
     clock.batched(result.queueNanos(), result.computeNanos());
@@ -99,12 +140,9 @@ final class ImageInference {
     List<ImagePipeline.Prepared> prepared = new ArrayList<>(encoded.length);
     List<Map<String, Tensor>> rows = new ArrayList<>(encoded.length);
     for (byte[] image : encoded) {
-      clock.next(Phase.DECODE);
-      var decoded = pipeline.decode(image);
-      clock.next(Phase.PREPROCESS);
-      Tensor input = pipeline.preprocess(m, decoded);
-      prepared.add(new ImagePipeline.Prepared(decoded, input));
-      rows.add(Map.of(m.imageInputName(), input));
+      ImagePipeline.Prepared p = prepare(m, image, deadline, clock);
+      prepared.add(p);
+      rows.add(Map.of(m.imageInputName(), p.input()));
     }
     clock.next(Phase.QUEUE);
     List<BatchResult> results = BatchCalls.runAll(model, rows, deadline, ticker);

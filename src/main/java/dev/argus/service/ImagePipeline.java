@@ -37,9 +37,9 @@ final class ImagePipeline {
    *
    * @throws ArgusException.InvalidInput when they are not a usable image
    */
-  BufferedImage decode(byte[] bytes) {
+  BufferedImage decode(byte[] bytes, ImageDecoder.SizeCheck check) {
     try {
-      return decoder.decode(bytes);
+      return decoder.decode(bytes, check);
     } catch (InvalidImageException e) {
       throw new ArgusException.InvalidInput(e.getMessage(), e);
     }

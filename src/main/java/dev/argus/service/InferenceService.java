@@ -16,7 +16,7 @@ import java.util.Map;
  * model through its batcher with a deadline, postprocesses, and records its outcome once ({@link
  * InferenceRecorder}), whether it succeeded or failed.
  */
-public final class InferenceService {
+public final class InferenceService implements AutoCloseable {
   /** Upper bound for {@code top_k}; more is clamped to the number of classes anyway. */
   public static final int MAX_TOP_K = 1000;
 
@@ -52,20 +52,28 @@ public final class InferenceService {
   private final Admission admission;
   private final Ticker ticker;
   private final InferenceRecorder recorder;
+  private final CpuWork cpu;
   private final ImageInference images;
   private final TensorInference tensors;
 
+  /**
+   * @param maxDecodedBytes the budget of decoded image bytes in flight
+   */
   public InferenceService(
       ModelCatalogue catalogue,
       dev.argus.image.ImageDecoder decoder,
       int maxConcurrentPredictions,
+      long maxDecodedBytes,
       Ticker ticker,
       InferenceRecorder recorder) {
     this.catalogue = catalogue;
     this.admission = new Admission(maxConcurrentPredictions);
     this.ticker = ticker;
     this.recorder = recorder;
-    this.images = new ImageInference(new ImagePipeline(decoder), ticker, recorder);
+    this.cpu = new CpuWork(Runtime.getRuntime().availableProcessors(), ticker);
+    this.images =
+        new ImageInference(
+            new ImagePipeline(decoder), cpu, new MemoryBudget(maxDecodedBytes), ticker, recorder);
     this.tensors = new TensorInference(ticker, recorder);
   }
 
@@ -125,6 +133,38 @@ public final class InferenceService {
         model.release();
       }
     }
+  }
+
+  /**
+   * Refuses a request at once, before the transport reads its body, when every admission place is
+   * taken: the cheapest answer to overload. Counted like any refusal; a model that does not exist
+   * is left to the normal path (404).
+   *
+   * @param model the model asked for, or null for the default one
+   * @throws ArgusException.QueueFull when the server is saturated
+   */
+  public void refuseIfSaturated(String model, RequestRecord record) {
+    if (!admission.saturated()) {
+      return;
+    }
+    PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
+    ServingModel serving = null;
+    try {
+      serving = catalogue.ready(model == null ? catalogue.defaultModelName() : model).orElse(null);
+    } catch (ArgusException e) {
+      return;
+    }
+    if (serving == null) {
+      return;
+    }
+    recorder.begin(record, serving);
+    throw failed(record, serving, clock, admission.refusal());
+  }
+
+  /** Stops the CPU threads. */
+  @Override
+  public void close() {
+    cpu.close();
   }
 
   /**

@@ -137,6 +137,23 @@ public abstract sealed class EdgeException extends RuntimeException {
     }
   }
 
+  /**
+   * The client closed its connection before its request was answered (while sending its body):
+   * nobody is left to answer, which is the client's doing, not a server failure.
+   */
+  public static final class ClientClosed extends EdgeException {
+    private static final long serialVersionUID = 1L;
+
+    public ClientClosed(String message) {
+      super(message);
+    }
+
+    @Override
+    public String errorType() {
+      return "client_closed";
+    }
+  }
+
   /** The body's content type is not one the endpoint reads. */
   public static final class UnsupportedMediaType extends EdgeException {
     private static final long serialVersionUID = 1L;

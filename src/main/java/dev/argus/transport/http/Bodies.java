@@ -3,13 +3,14 @@ package dev.argus.transport.http;
 import dev.argus.service.ArgusException;
 import dev.argus.transport.edge.EdgeException;
 import io.helidon.webserver.http.ServerRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 
-/** Reads request bodies with a size cap, refusing early when the declared length is too large. */
+/**
+ * Reads request bodies with a size cap and a deadline, refusing early when the declared length is
+ * too large, and tells a client that stalled (408) from one that went away ({@code client_closed}).
+ * Also drains, within bounds, a body that will not be read, so the client gets the error it is owed
+ * instead of a reset connection. Every wait is bounded ({@link BodyReader}).
+ */
 public final class Bodies {
   private Bodies() {}
 
@@ -17,6 +18,9 @@ public final class Bodies {
    * The whole body.
    *
    * @throws EdgeException.PayloadTooLarge when it is longer than {@code limit} bytes
+   * @throws EdgeException.RequestTimeout when the client is silent for {@code server.read_timeout}
+   *     or the body is not all there within {@code server.body_read_timeout}
+   * @throws EdgeException.ClientClosed when the client closed its connection while sending it
    */
   public static byte[] read(ServerRequest req, long limit) {
     OptionalLong declared = req.headers().contentLength();
@@ -24,40 +28,83 @@ public final class Bodies {
       throw new EdgeException.PayloadTooLarge(limit);
     }
     if (!req.content().hasEntity()) {
+      HttpEdge.record(req).bytesIn(0);
       return new byte[0];
     }
-    try (InputStream in = req.content().inputStream()) {
-      ByteArrayOutputStream out =
-          new ByteArrayOutputStream((int) Math.min(declared.orElse(8192), limit));
-      byte[] buffer = new byte[16 * 1024];
-      long total = 0;
-      int n;
-      long deadline = req.context().get(HttpEdge.BODY_DEADLINE, Long.class).orElse(Long.MAX_VALUE);
-      while ((n = in.read(buffer)) >= 0) {
-        if (System.nanoTime() - deadline > 0) {
-          // A client trickling its body (one byte a second) would hold a prediction slot.
-          throw new EdgeException.RequestTimeout(
+    HttpLimits limits = HttpLimits.of(req);
+    BodyReader reader =
+        new BodyReader(req.content().inputStream(), limit, true, declared.orElse(-1));
+    Thread.ofVirtual().name("argus-body").start(reader);
+    BodyReader.End end;
+    try {
+      end =
+          reader.await(
+              limits.readTimeoutNanos(),
+              HttpEdge.record(req).startNanos() + limits.bodyTimeoutNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EdgeException.ClientClosed("interrupted while the body was read");
+    } finally {
+      // bytes_in says what arrived, whatever happened.
+      HttpEdge.record(req).bytesIn(reader.total());
+    }
+    if (end == null) {
+      throw reader.late() == BodyReader.Late.SILENT
+          ? new EdgeException.RequestTimeout(
+              "the client sent nothing for server.read_timeout after "
+                  + reader.total()
+                  + " bytes of its body; the connection is closed")
+          : new EdgeException.RequestTimeout(
               "request body not received within server.body_read_timeout ("
-                  + total
+                  + reader.total()
                   + " bytes read); the connection is closed");
-        }
-        total += n;
-        if (total > limit) {
-          throw new EdgeException.PayloadTooLarge(limit);
-        }
-        out.write(buffer, 0, n);
-      }
-      HttpEdge.record(req).bytesIn(total);
-      return out.toByteArray();
-    } catch (java.net.SocketTimeoutException e) {
-      throw new EdgeException.RequestTimeout(
-          "the client sent nothing for server.read_timeout while its body was read");
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+    }
+    return switch (end) {
+      case DONE -> reader.bytes();
+      case TOO_LARGE -> throw new EdgeException.PayloadTooLarge(limit);
+      case FAILED -> throw failed(reader);
+    };
+  }
+
+  private static RuntimeException failed(BodyReader reader) {
+    Exception e = reader.failure();
+    if (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException) {
       // A compressed body (RequestDecoding) that does not decode: the client's mistake.
-      throw new ArgusException.InvalidInput(
+      return new ArgusException.InvalidInput(
           "request body does not match its Content-Encoding: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body", e);
+    }
+    return new EdgeException.ClientClosed(
+        "the client closed its connection after " + reader.total() + " bytes of its body");
+  }
+
+  /**
+   * Reads and discards what is left of a body that will not be used (the request is refused), at
+   * most {@code maxBytes} and for at most {@code maxNanos}, so a client that sends its whole body
+   * before reading the answer (Python's urllib and requests do) gets the answer rather than a
+   * reset. True when the body was read to its end.
+   */
+  static boolean drain(ServerRequest req, long maxBytes, long maxNanos) {
+    if (!req.content().hasEntity() || req.content().consumed()) {
+      return true;
+    }
+    OptionalLong declared = req.headers().contentLength();
+    if (maxBytes <= 0 || declared.isPresent() && declared.getAsLong() > maxBytes) {
+      return false; // more than we will read for nothing: close at once
+    }
+    BodyReader reader;
+    try {
+      reader = new BodyReader(req.content().inputStream(), maxBytes, false, -1);
+    } catch (IllegalStateException e) {
+      return false; // partly read already: the rest is not worth guessing at
+    }
+    Thread.ofVirtual().name("argus-drain").start(reader);
+    try {
+      HttpLimits limits = HttpLimits.of(req);
+      return reader.await(limits.readTimeoutNanos(), System.nanoTime() + maxNanos)
+          == BodyReader.End.DONE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.argus.transport.edge.RequestIds;
 import dev.argus.transport.edge.RequestScope;
 import dev.argus.transport.edge.RequestScopes;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -13,10 +14,10 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP side of the request edge, before any handler runs: opens the request's {@link
@@ -25,8 +26,8 @@ import java.util.Optional;
  * the scope (span status, canonical line).
  */
 public final class HttpEdge implements Filter {
-  /** {@link System#nanoTime()} by which the request's body must have arrived. */
-  static final String BODY_DEADLINE = "argus.body_deadline";
+  /** In the request context when the connection must close once the answer is written. */
+  private static final String CLOSE = "argus.close_connection";
 
   private static final TextMapGetter<RoutingRequest> HEADERS =
       new TextMapGetter<>() {
@@ -45,12 +46,26 @@ public final class HttpEdge implements Filter {
 
   private final RequestScopes scopes;
   private final Metrics metrics;
-  private final long bodyTimeoutNanos;
+  private final HttpLimits limits;
+  private final BooleanSupplier draining;
 
-  HttpEdge(RequestScopes scopes, Metrics metrics, Duration bodyTimeout) {
+  /**
+   * @param draining true from the moment the server stops: every answer then closes its connection
+   */
+  HttpEdge(RequestScopes scopes, Metrics metrics, HttpLimits limits, BooleanSupplier draining) {
     this.scopes = scopes;
     this.metrics = metrics;
-    this.bodyTimeoutNanos = bodyTimeout.toNanos();
+    this.limits = limits;
+    this.draining = draining;
+  }
+
+  /**
+   * The connection closes once this request's answer is written: its body was not (fully) read, the
+   * client stalled, or the server is stopping. The answer says {@code Connection: close}.
+   */
+  static void closeAfter(ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+    req.context().register(CLOSE, Boolean.TRUE);
+    res.header(HeaderNames.CONNECTION, "close");
   }
 
   /** The record of the request being handled (every request passes this filter). */
@@ -69,6 +84,7 @@ public final class HttpEdge implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     long start = System.nanoTime();
+    boolean close;
     String method = req.prologue().method().text();
     try (RequestScope scope =
         scopes.open(
@@ -82,9 +98,11 @@ public final class HttpEdge implements Filter {
       RequestRecord record = scope.record();
       record.clientAddress(address(req));
       req.context().register(RequestRecord.class, record);
-      req.context().register(BODY_DEADLINE, start + bodyTimeoutNanos);
-      if (scopes.payloadLimit() >= 0) {
-        req.context().register(Payloads.PAYLOAD_LIMIT, scopes.payloadLimit());
+      req.context().register(HttpLimits.class, limits);
+      if (draining.getAsBoolean()) {
+        // Stopping: clients must not reuse this connection, or their next request meets a
+        // closed socket. They open a new one, served until the listener stops.
+        closeAfter(req, res);
       }
       res.header(RequestIds.HEADER, scope.requestId());
       scope.injectTraceContext((k, v) -> res.header(HeaderNames.create(k), v));
@@ -94,6 +112,11 @@ public final class HttpEdge implements Filter {
       } finally {
         finish(req, res, record, start);
       }
+      close = req.context().get(CLOSE, Boolean.class).orElse(false);
+    }
+    if (close) {
+      // The answer is written; end the connection rather than read the rest as a next request.
+      throw new CloseConnectionException("the answer said Connection: close");
     }
   }
 

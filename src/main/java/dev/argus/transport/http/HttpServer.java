@@ -59,6 +59,7 @@ public final class HttpServer {
   private final List<Endpoint> adminEndpoints;
   private final HttpRouter router;
   private final MetricsHandler metricsHandler;
+  private final ProbeHandlers probes;
   private WebServer server;
 
   public HttpServer(ArgusConfig config, Dependencies d) {
@@ -66,7 +67,12 @@ public final class HttpServer {
     this.separateMetrics = config.metrics().enabled() && config.metrics().port() >= 0;
     this.separateAdmin = config.admin().port() >= 0;
     this.metricsHandler = new MetricsHandler(d.registry());
-    HttpEdge edge = new HttpEdge(d.scopes(), d.metrics(), config.server().bodyReadTimeout());
+    HttpEdge edge =
+        new HttpEdge(
+            d.scopes(),
+            d.metrics(),
+            HttpLimits.of(config.server(), d.scopes().payloadLimit()),
+            d.health()::isDraining);
     this.router =
         new HttpRouter(
             edge,
@@ -78,7 +84,8 @@ public final class HttpServer {
       groups.add(metricsHandler);
     }
     groups.add(new InfoHandler(d.info(), d.catalogue(), this::endpoints));
-    groups.add(new ProbeHandlers(d.health()));
+    this.probes = new ProbeHandlers(d.health());
+    groups.add(probes);
     groups.add(
         new PredictHandler(
             d.service(), config.limits().maxRequestBytes(), config.server().requestTimeout()));
@@ -169,6 +176,10 @@ public final class HttpServer {
   private <B extends io.helidon.webserver.ListenerConfig.BuilderBase<B, ?>> B listenerLimits(
       B listener) {
     listener
+        // Plain sockets: the read timeout (SO_TIMEOUT) bounds every read, a stalled body included;
+        // Helidon's NIO channels ignore it, so a client that stops sending would hold its
+        // connection and its handler forever.
+        .useNio(false)
         .connectionOptions(o -> o.readTimeout(config.server().readTimeout()))
         .idleConnectionTimeout(config.server().idleTimeout())
         .addProtocol(
@@ -206,9 +217,15 @@ public final class HttpServer {
         : java.util.OptionalInt.empty();
   }
 
-  /** The metrics listener: {@code GET /metrics} and nothing else. */
+  /**
+   * The metrics listener ({@code metrics.port}): {@code GET /metrics} and the probes, on their own
+   * port and connections, so scrapes and probes never wait behind prediction traffic on the main
+   * listener.
+   */
   private void metricsRouting(HttpRouting.Builder routing) {
-    router.route(routing, metricsHandler.endpoints());
+    List<Endpoint> management = new ArrayList<>(metricsHandler.endpoints());
+    management.addAll(probes.endpoints());
+    router.route(routing, management);
   }
 
   /** The bound port (useful when configured as 0). */

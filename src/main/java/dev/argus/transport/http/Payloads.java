@@ -13,13 +13,11 @@ import java.util.Optional;
  * find the same image again, useless to leak it).
  */
 public final class Payloads {
-  /** In the request context when payloads are logged: the most bytes of a body to show. */
-  static final String PAYLOAD_LIMIT = "argus.payload_limit";
-
   private Payloads() {}
 
   private static Optional<Integer> limit(ServerRequest req) {
-    return req.context().get(PAYLOAD_LIMIT, Integer.class);
+    int limit = HttpLimits.of(req).payloadLimit();
+    return limit < 0 ? Optional.empty() : Optional.of(limit);
   }
 
   /** Records a request body that holds no image. */

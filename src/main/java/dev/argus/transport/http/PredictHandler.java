@@ -54,6 +54,8 @@ final class PredictHandler implements Routes {
   private record Input(byte[] image, int topK) {}
 
   private void predict(ServerRequest req, ServerResponse res, String model) {
+    // Shed before reading the body when the server is saturated: the cheapest refusal there is.
+    service.refuseIfSaturated(model, HttpEdge.record(req));
     byte[] body = Bodies.read(req, maxRequestBytes);
     String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
     if (body.length == 0) {

@@ -87,8 +87,12 @@ public final class Responses {
       case EdgeException.PayloadTooLarge x -> 413;
       case EdgeException.UnsupportedMediaType x -> 415;
       case EdgeException.RateLimited x -> 429;
+      case EdgeException.ClientClosed x -> CLIENT_CLOSED;
     };
   }
+
+  /** nginx's status for a client that closed its connection before the answer: nobody reads it. */
+  static final int CLIENT_CLOSED = 499;
 
   public static ObjectNode errorBody(String message, String errorType, String requestId) {
     ObjectNode body = Json.object();
@@ -115,8 +119,20 @@ public final class Responses {
   static void error(ServerRequest req, ServerResponse res, EdgeException e) {
     switch (e) {
       case EdgeException.MethodNotAllowed m -> res.header(HeaderNames.ALLOW, m.allowed());
-      case EdgeException.PayloadTooLarge p -> res.header(HeaderNames.CONNECTION, "close");
-      case EdgeException.RequestTimeout t -> res.header(HeaderNames.CONNECTION, "close");
+      // The rest of such a body is never read as a next request: the connection ends.
+      case EdgeException.PayloadTooLarge p -> HttpEdge.closeAfter(req, res);
+      case EdgeException.RequestTimeout t -> HttpEdge.closeAfter(req, res);
+      case EdgeException.ClientClosed c -> {
+        HttpEdge.closeAfter(req, res);
+        HttpEdge.record(req).failure(e.errorType(), e.getMessage(), null, false);
+        res.status(Status.create(CLIENT_CLOSED, "Client Closed Request"));
+        try {
+          res.send();
+        } catch (RuntimeException gone) {
+          log.debug("client gone before its answer: {}", gone.toString());
+        }
+        return;
+      }
       case EdgeException.RateLimited r ->
           res.header(
               HeaderNames.RETRY_AFTER,
@@ -130,12 +146,9 @@ public final class Responses {
 
   /** A failure nobody anticipated: logged with its stack, answered without internals. */
   static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
-    log.error(
-        "unexpected failure handling {} {}: {}",
-        req.prologue().method(),
-        req.path().path(),
-        t.toString());
+    // The canonical line (ERROR, with the stack trace) reports it; nothing is logged twice.
     HttpEdge.record(req).failure("internal", String.valueOf(t), t, true);
+    lingerOnUnreadBody(req, res);
     json(
         req,
         res,
@@ -157,6 +170,26 @@ public final class Responses {
     log.debug("request answered {}: {}", status, message);
     RequestRecord record = HttpEdge.record(req);
     record.failure(errorType, message, cause, status >= 500);
+    if (!(cause instanceof EdgeException.RequestTimeout)) {
+      lingerOnUnreadBody(req, res);
+    }
     json(req, res, status, errorBody(message, errorType, record.requestId()));
+  }
+
+  /**
+   * A refusal before the body was read (too large, rate limited, no route, shed): read the rest of
+   * it first, within {@code server.lingering_*}, as nginx's lingering close does, so a client that
+   * sends its whole body before it reads gets this answer instead of a reset; if that is more than
+   * the bounds allow, answer and close at once.
+   */
+  private static void lingerOnUnreadBody(ServerRequest req, ServerResponse res) {
+    if (!req.content().hasEntity() || req.content().consumed()) {
+      return;
+    }
+    HttpLimits limits = HttpLimits.of(req);
+    boolean drained = Bodies.drain(req, limits.lingeringBytes(), limits.lingeringNanos());
+    if (!drained) {
+      HttpEdge.closeAfter(req, res);
+    }
   }
 }

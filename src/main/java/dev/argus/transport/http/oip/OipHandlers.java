@@ -177,6 +177,7 @@ public final class OipHandlers implements Routes {
 
   /** {@code POST /v2/models/{model}[/versions/{version}]/infer}. */
   private void infer(ServerRequest req, ServerResponse res) {
+    service.refuseIfSaturated(model(req), HttpEdge.record(req));
     int headerLength = headerLength(req);
     byte[] body = Bodies.read(req, maxRequestBytes);
     long received = System.nanoTime();
