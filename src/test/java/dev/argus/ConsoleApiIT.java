@@ -263,6 +263,10 @@ class ConsoleApiIT {
     HttpResponse<String> missing = server.get("/console/assets/nope.js");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(TestServer.json(missing).path("error_type").asText()).isEqualTo("not_found");
+    assertThat(TestServer.json(missing).path("error").asText())
+        .isEqualTo(
+            "GET /console/assets/nope.js: no such file (expected: one of charts.js, console.css,"
+                + " console.js)");
     assertThat(server.get("/docs").body()).contains("docs/assets/swagger-ui-bundle.js");
     assertThat(server.get("/docs/assets/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
   }

@@ -51,7 +51,12 @@ final class StaticFiles {
   void send(ServerRequest req, ServerResponse res, String name) {
     File file = files.get(name);
     if (file == null) {
-      throw EdgeException.RouteNotFound.of(req.prologue().method().text(), req.path().path());
+      throw EdgeException.RouteNotFound.off(
+          req.prologue().method().text(),
+          req.path().path(),
+          "no such file (expected: one of "
+              + String.join(", ", files.keySet().stream().sorted().toList())
+              + ")");
     }
     Loaded f = loaded.computeIfAbsent(name, n -> load(file));
     res.header(HeaderNames.ETAG, f.etag());
