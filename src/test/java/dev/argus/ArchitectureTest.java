@@ -131,6 +131,30 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheHttpServerKnowsTheConsoleWhichChangesNothingItself() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.argus.transport.http.console..")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.argus.transport.http.HttpServer")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.argus.transport.http.console..")
+        .check(CLASSES);
+    // Load and unload go through the repository endpoints, behind the admin token.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.argus.transport.http.console..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.argus.service.ModelLifecycle")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.argus.service.InferenceService")
+        .check(CLASSES);
+  }
+
+  @Test
   void theDomainsFailuresAreInferenceFailuresOnly() {
     assertThat(
             Arrays.stream(ArgusException.class.getPermittedSubclasses()).map(Class::getSimpleName))

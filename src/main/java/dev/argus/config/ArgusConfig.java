@@ -17,7 +17,8 @@ public record ArgusConfig(
     RateLimitConfig rateLimit,
     TlsConfig tls,
     SloConfig slo,
-    DriftConfig drift) {
+    DriftConfig drift,
+    ConsoleConfig console) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
@@ -33,5 +34,12 @@ public record ArgusConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(slo, "slo");
     Objects.requireNonNull(drift, "drift");
+    Objects.requireNonNull(console, "console");
+    Check.that(
+        !console.requireToken() || !admin.token().isEmpty() || !admin.tokenFile().isEmpty(),
+        "console.require_token",
+        true,
+        "false unless admin.token or admin.token_file is set: the console's data would be"
+            + " behind a token that does not exist");
   }
 }

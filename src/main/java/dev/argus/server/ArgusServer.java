@@ -4,13 +4,17 @@ import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
 import dev.argus.model.ModelRuntime;
 import dev.argus.model.onnx.OnnxModelRuntime;
+import dev.argus.observe.LiveStats;
 import dev.argus.observe.MemoryMonitor;
+import dev.argus.observe.RecentRequests;
+import dev.argus.observe.RequestSink;
 import dev.argus.observe.ServerGauges;
 import dev.argus.transport.edge.RequestScopes;
 import dev.argus.transport.http.HttpServer;
 import dev.argus.transport.http.ServerInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +57,12 @@ public final class ArgusServer implements AutoCloseable {
     ServerInfo info = new ServerInfo("argus", version(), runtime.version());
     int payloadLimit =
         config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
+    // The console's state, fed from each request's record as its scope closes; off, nothing is.
+    RecentRequests recent =
+        new RecentRequests(config.slo(), config.tracing().enabled(), System::currentTimeMillis);
+    LiveStats live = new LiveStats(System::currentTimeMillis);
+    RequestSink sink =
+        config.console().enabled() ? RequestSink.of(List.of(live, recent)) : RequestSink.NONE;
     this.http =
         new HttpServer(
             config,
@@ -67,7 +77,9 @@ public final class ArgusServer implements AutoCloseable {
                 core.slo,
                 core.drift,
                 core.statistics,
-                new RequestScopes(core.tracing, payloadLimit)));
+                new RequestScopes(core.tracing, payloadLimit, sink),
+                recent,
+                live));
   }
 
   /** Builds and starts a server; models load in the background while it already answers. */

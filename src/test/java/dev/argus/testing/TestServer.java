@@ -39,13 +39,28 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(
       Path repository, Map<String, String> settings, ModelRuntime runtime, boolean awaitModels) {
+    return start(repository, null, settings, runtime, awaitModels);
+  }
+
+  /** Starts a server with {@code configFile} as its argus.yaml (for list keys such as SLOs). */
+  public static TestServer start(
+      Path repository, Path configFile, Map<String, String> settings, boolean awaitModels) {
+    return start(repository, configFile, settings, new OnnxModelRuntime(), awaitModels);
+  }
+
+  private static TestServer start(
+      Path repository,
+      Path configFile,
+      Map<String, String> settings,
+      ModelRuntime runtime,
+      boolean awaitModels) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("server.host", "127.0.0.1");
     flags.put("server.port", "0");
     flags.put("models.repository", repository.toString());
     flags.put("server.shutdown_grace", "5s");
     flags.putAll(settings);
-    ArgusConfig config = ConfigLoader.load(null, Map.of(), flags).config();
+    ArgusConfig config = ConfigLoader.load(configFile, Map.of(), flags).config();
     TestServer s = new TestServer(ArgusServer.start(config, runtime));
     if (awaitModels && !s.server.awaitModelsLoaded(60, TimeUnit.SECONDS)) {
       s.close();

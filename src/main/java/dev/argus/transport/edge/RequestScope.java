@@ -3,6 +3,7 @@ package dev.argus.transport.edge;
 import dev.argus.observe.CanonicalLine;
 import dev.argus.observe.LogContext;
 import dev.argus.observe.RequestRecord;
+import dev.argus.observe.RequestSink;
 import dev.argus.observe.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,11 +21,13 @@ public final class RequestScope implements AutoCloseable {
   private final RequestRecord record;
   private final Scope current;
   private final Tracing tracing;
+  private final RequestSink sink;
 
-  RequestScope(RequestRecord record, Scope current, Tracing tracing) {
+  RequestScope(RequestRecord record, Scope current, Tracing tracing, RequestSink sink) {
     this.record = record;
     this.current = current;
     this.tracing = tracing;
+    this.sink = sink;
   }
 
   public RequestRecord record() {
@@ -46,8 +49,8 @@ public final class RequestScope implements AutoCloseable {
 
   /**
    * Ends the request: the span records the failure (status ERROR only when the server is at fault:
-   * a client's mistake is not an error of the server), the canonical line is written, the log
-   * context is cleared.
+   * a client's mistake is not an error of the server), the canonical line is written and the sink
+   * told from the same record, the log context is cleared.
    */
   @Override
   public void close() {
@@ -58,7 +61,9 @@ public final class RequestScope implements AutoCloseable {
       if (record.serverFault()) {
         span.setStatus(StatusCode.ERROR, record.errorMessage());
       }
-      CanonicalLine.write(record, System.nanoTime() - record.startNanos());
+      long nanos = System.nanoTime() - record.startNanos();
+      CanonicalLine.write(record, nanos);
+      sink.ended(record, nanos);
     } finally {
       span.end();
       current.close();

@@ -2,6 +2,7 @@ package dev.argus.transport.edge;
 
 import dev.argus.observe.LogContext;
 import dev.argus.observe.RequestRecord;
+import dev.argus.observe.RequestSink;
 import dev.argus.observe.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -20,15 +21,25 @@ public final class RequestScopes {
   private final Tracing tracing;
   private final Tracer tracer;
   private final int payloadLimit;
+  private final RequestSink sink;
 
   /**
    * @param payloadLimit the most bytes of a body the canonical line may show ({@code
    *     logging.payload_max_bytes}), or -1 when payloads are not logged
    */
   public RequestScopes(Tracing tracing, int payloadLimit) {
+    this(tracing, payloadLimit, RequestSink.NONE);
+  }
+
+  /**
+   * @param sink told about each request when its scope closes, with the canonical line (the
+   *     console's recent requests and live figures)
+   */
+  public RequestScopes(Tracing tracing, int payloadLimit, RequestSink sink) {
     this.tracing = tracing;
     this.tracer = tracing.tracer();
     this.payloadLimit = payloadLimit;
+    this.sink = sink;
   }
 
   /** Bytes of each body the canonical line shows, or -1 when payloads are not logged. */
@@ -73,6 +84,6 @@ public final class RequestScopes {
     }
     RequestRecord record = RequestRecord.start(id, protocol, startNanos, span);
     record.method(method);
-    return new RequestScope(record, span.makeCurrent(), traced ? tracing : null);
+    return new RequestScope(record, span.makeCurrent(), traced ? tracing : null, sink);
   }
 }

