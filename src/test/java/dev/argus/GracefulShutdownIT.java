@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.argus.testing.ServerProcess;
 import dev.argus.testing.TestModels;
 import dev.argus.testing.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,19 +36,20 @@ class GracefulShutdownIT {
   private static final String BOUNDARY = "argus-shutdown-test";
 
   @TempDir Path dir;
+  private ServerProcess server;
   private Process process;
 
   @AfterEach
   void killLeftovers() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
+    if (server != null) {
+      server.close();
     }
   }
 
   @Test
   void sigtermLetsRequestsInFlightFinishAndRefusesNewConnections() throws Exception {
-    int port = freePort();
-    HttpClient client = startReady(port);
+    int port = startReady(Map.of());
+    HttpClient client = HttpClient.newHttpClient();
 
     byte[] body =
         TestServer.multipart(
@@ -99,8 +101,7 @@ class GracefulShutdownIT {
 
   @Test
   void sigtermUnderSteadyLoadLosesNoAcceptedRequest() throws Exception {
-    int port = freePort();
-    HttpClient client = startReady(port);
+    int port = startReady(Map.of());
     byte[] body =
         TestServer.multipart(
             BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(1)));
@@ -158,6 +159,99 @@ class GracefulShutdownIT {
         .allMatch(o -> handled.contains(o.requestId()));
   }
 
+  @Test
+  void sigtermLosesNoRequestOnKeepAliveConnections() throws Exception {
+    // wrk-like clients: each reuses its connection until an answer says Connection: close.
+    int port = startReady(Map.of("ARGUS_SERVER_DRAIN_DELAY", "2s"));
+    byte[] body =
+        TestServer.multipart(
+            BOUNDARY, "file", Files.readAllBytes(TestModels.labelledPhotos().get(2)));
+    List<String> results = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      clients.add(Thread.ofPlatform().start(() -> keepAlive(port, body, stop, results)));
+    }
+    Thread.sleep(3000);
+    int beforeSigterm = results.size();
+    server.terminate();
+    await().atMost(Duration.ofSeconds(20)).until(() -> refusesConnections(port));
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(30_000);
+    }
+    assertThat(server.awaitExit(30)).isTrue();
+
+    assertThat(beforeSigterm).as("requests answered before SIGTERM").isPositive();
+    assertThat(results.size())
+        .as("requests answered during the drain")
+        .isGreaterThan(beforeSigterm);
+    // A request that was written is answered: none meets a connection closed under it.
+    assertThat(results).doesNotContain("lost").containsOnly("200", "200 close");
+    assertThat(results).as("answers during the drain end their connection").contains("200 close");
+  }
+
+  /**
+   * Sends requests one after another on one connection, opening a new one only after an answer with
+   * {@code Connection: close}; a refused connection ends it. Records "200", "200 close", or "lost"
+   * for a request written that got no answer.
+   */
+  private static void keepAlive(
+      int port, byte[] body, java.util.concurrent.atomic.AtomicBoolean stop, List<String> results) {
+    String head =
+        headers(body.length).replace("Connection: close\r\n", "Connection: keep-alive\r\n");
+    while (!stop.get()) {
+      Socket s;
+      try {
+        s = new Socket("127.0.0.1", port);
+      } catch (IOException e) {
+        return; // the listener is closed: nothing more is sent
+      }
+      try (s) {
+        s.setSoTimeout(30_000);
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        boolean open = true;
+        while (open && !stop.get()) {
+          s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+          s.getOutputStream().write(body);
+          s.getOutputStream().flush();
+          String response = readResponse(in);
+          if (response == null) {
+            results.add("lost");
+            return;
+          }
+          open = !response.toLowerCase(java.util.Locale.ROOT).contains("connection: close");
+          results.add(response.split(" ")[1] + (open ? "" : " close"));
+        }
+      } catch (IOException e) {
+        results.add("lost");
+        return;
+      }
+    }
+  }
+
+  /** The status line and headers of one response, its body read past; null when none came. */
+  private static String readResponse(java.io.InputStream in) throws IOException {
+    StringBuilder headers = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0) {
+      headers.append((char) b);
+      if (headers.length() >= 4 && headers.substring(headers.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    if (b < 0) {
+      return null;
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return headers.toString();
+  }
+
   /** One request on its own connection: "200", "503", "refused" or "no response". */
   private static String send(int port, String id, byte[] body) {
     Socket s;
@@ -186,37 +280,11 @@ class GracefulShutdownIT {
     }
   }
 
-  /** Starts the server process on {@code port} and waits until it is ready. */
-  private HttpClient startReady(int port) throws IOException {
-    process = startServer(port);
-    HttpClient client = HttpClient.newHttpClient();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .ignoreExceptions()
-        .until(() -> get(client, port, "/readyz") == 200);
-    return client;
-  }
-
-  private Process startServer(int port) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.argus.Main",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--model-repository",
-            TestModels.bundledRepository().toString());
-    pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
-    pb.environment().put("ARGUS_LOGGING_FORMAT", "json");
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
-    return pb.start();
+  /** Starts the server process and waits until it is ready; returns its port. */
+  private int startReady(Map<String, String> environment) throws IOException {
+    server = ServerProcess.start(dir, TestModels.bundledRepository(), List.of(), environment);
+    process = server.process();
+    return server.port();
   }
 
   private static String headers(int contentLength) {
@@ -256,22 +324,6 @@ class GracefulShutdownIT {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int get(HttpClient client, int port, String path) throws Exception {
-    HttpResponse<Void> r =
-        client.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
-    return r.statusCode();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

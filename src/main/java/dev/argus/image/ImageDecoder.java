@@ -103,6 +103,13 @@ public final class ImageDecoder {
       if (e instanceof Refused refused) {
         throw (RuntimeException) refused.getCause();
       }
+      // ImageIO wraps what its readers throw, the heap running out included: that is not the
+      // client's bad image, and must reach the caller as what it is.
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof OutOfMemoryError oom) {
+          throw oom;
+        }
+      }
       throw new InvalidImageException("image could not be decoded: " + describe(e), e);
     }
   }

@@ -246,6 +246,35 @@ class DynamicBatcherTest {
         .hasMessageContaining("instances: 0");
   }
 
+  @Test
+  void aWorkerKilledOutsideABatchIsReplacedAndTheModelServesOn() throws Exception {
+    batcher = start(1, Duration.ZERO, 16);
+    // The idle worker reads the clock while it waits for work: that read fails.
+    ticker.failures.set(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> batcher.stats().workerRestarts() == 1);
+
+    List<CompletableFuture<BatchResult>> results = submitRows(3, 0);
+
+    for (CompletableFuture<BatchResult> r : results) {
+      assertThat(r.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+    }
+    assertThat(observer.restarts.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelledRequestLeavesTheQueueBeforeCompute() throws Exception {
+    batcher = start(4, Duration.ofHours(1), 16);
+    List<CompletableFuture<BatchResult>> results = submitRows(2, 0);
+
+    results.get(0).cancel(false);
+    ticker.advance(Duration.ofHours(2));
+    batcher.wakeWorkers();
+
+    assertThat(results.get(1).get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+    assertThat(model.batchRows()).containsExactly(1);
+    assertThat(batcher.stats().cancelledRequests()).isEqualTo(1);
+  }
+
   private DynamicBatcher start(int maxBatch, Duration delay, int capacity) {
     return new DynamicBatcher(
         "m", "1", model, new BatchSettings(maxBatch, delay, capacity, 1), ticker, observer);
@@ -271,8 +300,14 @@ class DynamicBatcherTest {
   private static final class FakeTicker implements Ticker {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
+    /** Reads of the clock that throw an error, as running out of memory would, anywhere. */
+    final AtomicInteger failures = new AtomicInteger();
+
     @Override
     public long nanoTime() {
+      if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new OutOfMemoryError("injected: Java heap space");
+      }
       return now.get();
     }
 
@@ -344,6 +379,12 @@ class DynamicBatcherTest {
     final List<String> rejected = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger expired = new AtomicInteger();
     final AtomicInteger failedBatches = new AtomicInteger();
+    final AtomicInteger restarts = new AtomicInteger();
+
+    @Override
+    public void workerRestarted(String model, String version) {
+      restarts.incrementAndGet();
+    }
 
     @Override
     public void rejected(String model, String version, String reason) {

@@ -45,6 +45,23 @@ class LogSetupTest {
   }
 
   @Test
+  void javaUtilLoggingOfTheOpenTelemetrySdkComesOutAsJsonLines() throws Exception {
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7, false, 1024), false);
+
+    java.util.logging.Logger.getLogger("io.opentelemetry.sdk.trace.export.BatchSpanProcessor")
+        .warning("BatchSpanProcessor dropped 3 span(s)");
+    java.util.logging.Logger.getLogger("io.opentelemetry.sdk").fine("below INFO: dropped");
+
+    String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
+    assertThat(lines).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(lines[0]);
+    assertThat(line.path("message").asText()).isEqualTo("BatchSpanProcessor dropped 3 span(s)");
+    assertThat(line.path("level").asText()).isEqualTo("WARN");
+    assertThat(line.path("logger_name").asText()).startsWith("io.opentelemetry.sdk");
+  }
+
+  @Test
   void logFileReceivesTheSameJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path file = dir.resolve("argus.log");

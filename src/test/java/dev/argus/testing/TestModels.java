@@ -39,6 +39,15 @@ public final class TestModels {
     }
   }
 
+  /** The bytes of labelled photo {@code i}. */
+  public static byte[] labelledPhotosBytes(int i) {
+    try {
+      return Files.readAllBytes(labelledPhotos().get(i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The class a labelled photo belongs to: {@code meal_1.jpg} is food. */
   public static String expectedClass(Path photo) {
     String prefix = photo.getFileName().toString().split("_")[0];
