@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole alerting path on loopback: a real Argus whose model starts failing, a real Prometheus
  * evaluating the shipped rules, a real Alertmanager with the shipped routing, and a webhook
  * receiver in the test. Durations of the shipped files are scaled down (minutes to seconds) so it
- * takes about a minute: the error-rate alert reaches the webhook with the model's label, and
- * resolves once the failures stop.
+ * takes about a minute: a model whose model.yaml is invalid fires ArgusModelNotLoaded, and the
+ * error-rate alert reaches the webhook with the failing model's label and resolves once the
+ * failures stop.
  */
 class AlertingE2EIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,9 +72,18 @@ class AlertingE2EIT {
     Process am = null;
     Process prom = null;
     AtomicBoolean stop = new AtomicBoolean();
+    // Beside the model that will fail, one whose model.yaml is invalid from the start.
+    Path repo = dir.resolve("models");
+    TestModels.addImageTriage(repo);
+    TestModels.copyTree(repo.resolve("image-triage"), repo.resolve("misconfigured"));
+    TestModels.write(
+        repo.resolve("misconfigured/model.yaml"), "kind: image_classifier\ntop_k: -1\n");
     try (TestServer argus =
         TestServer.start(
-            TestModels.bundledRepository(), Map.of(), new FailingRuntime(failing), true)) {
+            repo,
+            Map.of("models.default_model", "image-triage"),
+            new FailingRuntime(failing),
+            true)) {
       Files.writeString(
           dir.resolve("alertmanager.yml"),
           Files.readString(Path.of("deploy/alertmanager/alertmanager.yml"))
@@ -131,11 +141,21 @@ class AlertingE2EIT {
       Thread.sleep(3000); // a few good scrapes first
       failing.set(true);
 
+      // The broken model.yaml: a model_loaded series without a version, and its alert.
+      JsonNode notLoaded =
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(500))
+              .until(() -> find(notifications, "ArgusModelNotLoaded", "firing"), n -> n != null);
+      assertThat(notLoaded.path("labels").path("model").asText()).isEqualTo("misconfigured");
+      assertThat(notLoaded.path("annotations").path("summary").asText())
+          .contains("(no version found)");
+
       JsonNode firing =
           await()
               .atMost(Duration.ofSeconds(90))
               .pollInterval(Duration.ofMillis(500))
-              .until(() -> find(notifications, "firing"), n -> n != null);
+              .until(() -> find(notifications, "ArgusHighErrorRate", "firing"), n -> n != null);
       assertThat(firing.path("labels").path("model").asText()).isEqualTo("image-triage");
       assertThat(firing.path("labels").path("severity").asText()).isEqualTo("page");
       assertThat(firing.path("annotations").path("runbook_url").asText())
@@ -146,7 +166,7 @@ class AlertingE2EIT {
           await()
               .atMost(Duration.ofSeconds(120))
               .pollInterval(Duration.ofMillis(500))
-              .until(() -> find(notifications, "resolved"), n -> n != null);
+              .until(() -> find(notifications, "ArgusHighErrorRate", "resolved"), n -> n != null);
       assertThat(resolved.path("labels").path("model").asText()).isEqualTo("image-triage");
       stop.set(true);
       traffic.join(5000);
@@ -162,11 +182,11 @@ class AlertingE2EIT {
     }
   }
 
-  /** The first ArgusHighErrorRate alert with {@code status} in the webhook notifications. */
-  private static JsonNode find(List<JsonNode> notifications, String status) {
+  /** The first {@code alert} with {@code status} in the webhook notifications. */
+  private static JsonNode find(List<JsonNode> notifications, String alert, String status) {
     for (JsonNode n : notifications) {
       for (JsonNode a : n.path("alerts")) {
-        if (a.path("labels").path("alertname").asText().equals("ArgusHighErrorRate")
+        if (a.path("labels").path("alertname").asText().equals(alert)
             && a.path("status").asText().equals(status)) {
           return a;
         }

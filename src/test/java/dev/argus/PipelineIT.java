@@ -149,6 +149,41 @@ class PipelineIT {
     assertThat(line.path("input_shape").asText()).isEqualTo("[4, 3, 224, 224]");
   }
 
+  @Test
+  void tritonStatisticsHaveTheRealDurationsTheHistogramsHave() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      postImages(
+          "pipeline-stats-" + i, List.of(Files.readAllBytes(TestModels.labelledPhotos().get(i))));
+    }
+    JsonNode stats = stats().path("inference_stats");
+    String metrics = server.get("/metrics").body();
+    double sum =
+        sample(
+            metrics,
+            "inference_request_duration_seconds_sum{model=\"image-triage\",version=\"1\"}");
+    double count =
+        sample(
+            metrics,
+            "inference_request_duration_seconds_count{model=\"image-triage\",version=\"1\"}");
+    assertThat(stats.path("success").path("count").asDouble()).isEqualTo(count);
+    assertThat(stats.path("success").path("ns").asDouble() / 1e9)
+        .isCloseTo(sum, org.assertj.core.data.Offset.offset(sum * 0.001 + 1e-6));
+    for (String part : List.of("queue", "compute_input", "compute_infer", "compute_output")) {
+      assertThat(stats.path(part).path("ns").asLong()).as(part).isPositive();
+    }
+    assertThat(stats().path("batch_stats").get(0).path("compute_infer").path("ns").asLong())
+        .isPositive();
+  }
+
+  private static double sample(String metrics, String series) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(series + " is not exposed"));
+  }
+
   /**
    * The canonical line of {@code requestId} has every phase and the outcome, its phase times are
    * those of the {@code Server-Timing} header, and the server span has the phase children.

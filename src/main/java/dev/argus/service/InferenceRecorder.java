@@ -55,8 +55,27 @@ public final class InferenceRecorder {
    * (unknown, unloaded, or a malformed name).
    */
   void record(RequestRecord request, ServingModel model, InferenceOutcome outcome) {
-    String name = model == null ? UNKNOWN_MODEL : model.name();
-    String version = model == null ? "" : model.version();
+    record(
+        request,
+        model == null ? null : model.name(),
+        model == null ? "" : model.version(),
+        outcome);
+  }
+
+  /**
+   * The failed request of a model that exists but does not serve ({@code name}, with the version it
+   * has, or "" when none was found): counted under its name, not as unknown.
+   */
+  void recordNotServing(RequestRecord request, String name, String version, InferenceOutcome o) {
+    request.model(name, version);
+    MDC.put(LogContext.MODEL, name);
+    MDC.put(LogContext.MODEL_VERSION, version);
+    record(request, name, version, o);
+  }
+
+  private void record(
+      RequestRecord request, String model, String version, InferenceOutcome outcome) {
+    String name = model == null ? UNKNOWN_MODEL : model;
     request.outcome(outcome.outcome(), outcome.timings());
     tracing.phases(request, outcome.timings(), outcome.failedIn(), outcome.failure());
     if (!outcome.succeeded()) {

@@ -86,10 +86,10 @@ public final class InferenceService implements AutoCloseable {
     Deadline deadline = Deadline.after(ticker, timeout);
     PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
     ServingModel model = null;
+    String asked = request.model();
     try {
-      model =
-          catalogue.acquire(
-              request.model() == null ? catalogue.defaultModelName() : request.model(), null);
+      asked = asked == null ? catalogue.defaultModelName() : asked;
+      model = catalogue.acquire(asked, null);
       recorder.begin(record, model);
       if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
         throw new ArgusException.InvalidInput(
@@ -99,7 +99,7 @@ public final class InferenceService implements AutoCloseable {
         return images.classify(model, request, deadline, clock, record);
       }
     } catch (RuntimeException | Error e) {
-      throw failed(record, model, clock, e);
+      throw failed(record, model, asked, clock, e);
     } finally {
       if (model != null) {
         model.release();
@@ -127,7 +127,7 @@ public final class InferenceService implements AutoCloseable {
             : tensors.infer(model, request, deadline, clock, record);
       }
     } catch (RuntimeException | Error e) {
-      throw failed(record, model, clock, e);
+      throw failed(record, model, request.model(), clock, e);
     } finally {
       if (model != null) {
         model.release();
@@ -158,7 +158,7 @@ public final class InferenceService implements AutoCloseable {
       return;
     }
     recorder.begin(record, serving);
-    throw failed(record, serving, clock, admission.refusal());
+    throw failed(record, serving, serving.name(), clock, admission.refusal());
   }
 
   /** Stops the CPU threads. */
@@ -172,7 +172,7 @@ public final class InferenceService implements AutoCloseable {
    * ran out, a refusal the client may retry (the request is shed, not blamed on the client).
    */
   private RuntimeException failed(
-      RequestRecord record, ServingModel model, PhaseClock clock, Throwable e) {
+      RequestRecord record, ServingModel model, String asked, PhaseClock clock, Throwable e) {
     Throwable failure =
         e instanceof OutOfMemoryError
             ? new ArgusException.QueueFull(
@@ -180,7 +180,14 @@ public final class InferenceService implements AutoCloseable {
                 "server is out of memory (heap exhausted while serving this request); retry later",
                 Admission.RETRY_AFTER)
             : e;
-    recorder.record(record, model, InferenceOutcome.failure(clock, failure));
+    InferenceOutcome outcome = InferenceOutcome.failure(clock, failure);
+    if (model == null && failure instanceof ArgusException.ModelNotReady && asked != null) {
+      // Known, but not serving (loading, failed, stalled): its failure counts under its name.
+      String version = catalogue.status(asked).map(ModelCatalogue.Status::version).orElse("");
+      recorder.recordNotServing(record, asked, version, outcome);
+    } else {
+      recorder.record(record, model, outcome);
+    }
     if (failure instanceof RuntimeException r) {
       return r;
     }
