@@ -1,5 +1,6 @@
 package dev.argus;
 
+import dev.argus.cli.DeployCommand;
 import dev.argus.cli.DriftCommand;
 import dev.argus.cli.PredictCommand;
 import dev.argus.cli.ServeCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       SloCommand.class,
       DriftCommand.class,
+      DeployCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

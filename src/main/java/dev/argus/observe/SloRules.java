@@ -46,6 +46,15 @@ public final class SloRules {
         y.append("        expr: ").append(errorRatio(o, prefix, SloTracker.label(w))).append('\n');
       }
       String budget = number(1 - o.target());
+      // The objective's own budget and window as series, so dashboards divide by the right one.
+      y.append("      - record: argus_slo:error_budget:ratio\n");
+      y.append("        labels: {slo: ").append(o.name()).append("}\n");
+      y.append("        expr: vector(").append(budget).append(")\n");
+      y.append("      - record: argus_slo:error_ratio:objective_window\n");
+      y.append("        labels: {slo: ").append(o.name()).append("}\n");
+      y.append("        expr: ")
+          .append(errorRatio(o, prefix, SloTracker.label(o.window())))
+          .append('\n');
       alert(
           y,
           "ArgusSLOFastBurn",

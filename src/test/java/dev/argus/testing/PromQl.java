@@ -21,10 +21,15 @@ public final class PromQl {
    * scrape of a real registry names them, and Prometheus's own {@code up}.
    */
   public static Set<String> knownMetricNames() {
+    return knownMetricNames("");
+  }
+
+  /** As {@link #knownMetricNames()}, with Argus's own metrics under {@code prefix}. */
+  public static Set<String> knownMetricNames(String prefix) {
     io.prometheus.metrics.model.registry.PrometheusRegistry registry =
         new io.prometheus.metrics.model.registry.PrometheusRegistry();
     Set<String> known = new java.util.HashSet<>();
-    known.addAll(dev.argus.observe.MetricCatalogue.names(""));
+    known.addAll(dev.argus.observe.MetricCatalogue.names(prefix));
     dev.argus.observe.Metrics.registerJvm(registry);
     for (var snapshot : registry.scrape()) {
       known.add(snapshot.getMetadata().getPrometheusName());
