@@ -196,14 +196,19 @@ class ContainerFilesTest {
 
   @Test
   void composeWiresArgusToPrometheusAlertmanagerJaegerAndGrafana() throws Exception {
-    JsonNode services = YAML.readTree(Path.of("docker-compose.yml").toFile()).path("services");
+    JsonNode compose = YAML.readTree(Path.of("docker-compose.yml").toFile());
+    JsonNode services = compose.path("services");
     ArgusConfig config = imageConfig();
 
     // Every file the stack mounts exists.
     for (JsonNode service : services) {
       for (JsonNode volume : service.path("volumes")) {
         String host = volume.asText().split(":")[0];
-        assertThat(Path.of(host)).as(volume.asText()).exists();
+        if (host.startsWith(".") || host.startsWith("/")) {
+          assertThat(Path.of(host)).as(volume.asText()).exists();
+        } else {
+          assertThat(compose.path("volumes").has(host)).as("named volume " + host).isTrue();
+        }
       }
     }
     JsonNode argus = services.path("argus");
@@ -226,6 +231,21 @@ class ContainerFilesTest {
     String mounts = services.path("prometheus").path("volumes").toString();
     prom.path("rule_files")
         .forEach(f -> assertThat(mounts).contains("/etc/prometheus/" + f.asText() + ":ro"));
+
+    // Prometheus keeps at least the longest SLO window, on a volume.
+    String retention =
+        services
+            .path("prometheus")
+            .path("command")
+            .toString()
+            .replaceAll(".*retention.time=", "")
+            .replaceAll("\".*", "");
+    long longestWindow =
+        config.slo().objectives().stream().mapToLong(o -> o.window().toDays()).max().orElseThrow();
+    assertThat(dev.argus.config.Durations.parse(retention).toDays())
+        .as("--storage.tsdb.retention.time")
+        .isGreaterThan(longestWindow);
+    assertThat(mounts).contains("prometheus-data:/prometheus");
 
     // Traces go to Jaeger's OTLP/HTTP port.
     URI otlp = URI.create(argus.path("environment").path("ARGUS_TRACING_ENDPOINT").asText());

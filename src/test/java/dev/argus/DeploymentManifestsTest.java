@@ -107,6 +107,12 @@ class DeploymentManifestsTest {
     assertThat(argus.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(argus.getVolumeMounts())
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    // A collector named in the optional argus-otel ConfigMap turns tracing on.
+    assertThat(argus.getEnvFrom())
+        .anySatisfy(e -> {
+          assertThat(e.getConfigMapRef().getName()).isEqualTo("argus-otel");
+          assertThat(e.getConfigMapRef().getOptional()).isTrue();
+        });
     assertThat(argus.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(argus.getResources().getLimits()).containsKeys("cpu", "memory");
   }
@@ -162,6 +168,17 @@ class DeploymentManifestsTest {
             new picocli.CommandLine(new Main()).parseArgs(args).subcommand().commandSpec().name())
         .isEqualTo("serve");
     assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
+    // /mnt/models (a model.onnx) serves under the InferenceService's name; a collector configured
+    // in the optional argus-otel ConfigMap turns tracing on; the drain covers endpoint removal.
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    assertThat(env).containsEntry("ARGUS_MODELS_NAME", "{{.Name}}");
+    ArgusConfig kserve = ConfigLoader.load(null, env, java.util.Map.of()).config();
+    assertThat(kserve.server().drainDelay())
+        .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(container.path("envFrom").toString())
+        .contains("\"name\":\"argus-otel\"")
+        .contains("\"optional\":true");
 
     GenericKubernetesResource isvc =
         load(Path.of("deploy/kserve/inferenceservice.yaml"), GenericKubernetesResource.class);

@@ -64,12 +64,7 @@ class MemoryBudgetIT {
       HttpResponse<String> after = post(client, server, TestModels.labelledPhotosBytes(0));
       assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
       assertThat(server.log()).doesNotContain("OutOfMemoryError");
-      String metrics =
-          client
-              .send(
-                  HttpRequest.newBuilder(server.uri("/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String metrics = server.get("/metrics").body();
       assertThat(metrics)
           .contains("inference_rejected_total{model=\"image-triage\",reason=\"memory\"}");
     }

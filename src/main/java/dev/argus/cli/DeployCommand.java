@@ -2,7 +2,6 @@ package dev.argus.cli;
 
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
-import dev.argus.config.ConfigLoader;
 import dev.argus.observe.MetricRename;
 import dev.argus.observe.SloRules;
 import java.io.IOException;
@@ -64,7 +63,7 @@ public final class DeployCommand {
       PrintWriter err = spec.commandLine().getErr();
       ArgusConfig cfg;
       try {
-        cfg = ConfigLoader.load(ConfigFiles.find(config), System.getenv(), Map.of()).config();
+        cfg = ConfigFiles.load(config, ConfigFiles.environment(), Map.of()).config();
       } catch (ConfigException | IllegalArgumentException e) {
         err.println("argus: invalid configuration: " + e.getMessage());
         return 2;

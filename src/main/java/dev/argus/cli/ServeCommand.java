@@ -3,6 +3,7 @@ package dev.argus.cli;
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
 import dev.argus.config.ConfigLoader;
+import dev.argus.config.DotEnv;
 import dev.argus.observe.LogSetup;
 import dev.argus.server.ArgusServer;
 import java.nio.file.Path;
@@ -33,18 +34,40 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on, 0 for any (server.port)")
   Integer port;
 
-  @Option(names = "--model-repository", description = "Model repository folder (models.repository)")
+  @Option(
+      names = "--model-repository",
+      description =
+          "Model repository: a folder of models, one model's folder, or a model.onnx"
+              + " (models.repository)")
   Path modelRepository;
+
+  @Option(
+      names = "--model-name",
+      description = "Name of the single model when the repository is one model (models.name)")
+  String modelName;
 
   @Override
   public Integer call() throws InterruptedException {
     ArgusConfig cfg;
     try {
-      ConfigLoader.Loaded loaded =
-          ConfigLoader.load(ConfigFiles.find(config), System.getenv(), flags());
+      DotEnv.Environment env = ConfigFiles.environment();
+      ConfigLoader.Loaded loaded = ConfigFiles.load(config, env, flags());
       cfg = loaded.config();
       LogSetup.configure(cfg.logging(), false);
+      // OpenTelemetry reads OTEL_* from the real environment; those of .env reach it as the
+      // equivalent system properties, unless one is already set.
+      DotEnv.otelProperties(env)
+          .forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+              System.setProperty(k, v);
+            }
+          });
+      if (!env.fromFile().isEmpty()) {
+        log.info("read {} variables from .env", env.fromFile().size());
+      }
+      DotEnv.warnings(env).forEach(w -> log.warn("{}", w));
       loaded.warnings().forEach(w -> log.warn("{}", w));
+      loaded.notes().forEach(n -> log.info("{}", n));
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("argus: invalid configuration: " + e.getMessage());
       return 2;
@@ -80,6 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (modelRepository != null) {
       flags.put("models.repository", modelRepository.toString());
+    }
+    if (modelName != null) {
+      flags.put("models.name", modelName);
     }
     return flags;
   }

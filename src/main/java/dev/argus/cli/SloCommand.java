@@ -2,7 +2,6 @@ package dev.argus.cli;
 
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
-import dev.argus.config.ConfigLoader;
 import dev.argus.observe.SloRules;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class SloCommand {
     public Integer call() {
       ArgusConfig cfg;
       try {
-        cfg = ConfigLoader.load(ConfigFiles.find(config), System.getenv(), Map.of()).config();
+        cfg = ConfigFiles.load(config, ConfigFiles.environment(), Map.of()).config();
       } catch (ConfigException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("argus: invalid configuration: " + e.getMessage());
         return 2;

@@ -18,7 +18,13 @@ import java.util.TreeSet;
 
 /**
  * Builds an {@link ArgusConfig} from, in increasing precedence: the built-in defaults, an {@code
- * argus.yaml} file, {@code ARGUS_*} environment variables and command-line flags.
+ * argus.yaml} file, {@code ARGUS_*} variables of a {@code .env} file ({@link DotEnv}), {@code
+ * ARGUS_*} environment variables and command-line flags.
+ *
+ * <p>Tracing turns on by itself when an OTLP endpoint is given the standard way ({@code
+ * OTEL_EXPORTER_OTLP_ENDPOINT} or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}) and {@code
+ * tracing.enabled} is not set anywhere: a collector configured for the pod is used without a second
+ * switch.
  *
  * <p>Every scalar key has an environment name: {@code logging.format} is {@code
  * ARGUS_LOGGING_FORMAT}. The names are derived from the keys that exist, so {@code a.b_c} maps to
@@ -27,12 +33,19 @@ import java.util.TreeSet;
 public final class ConfigLoader {
   /** Environment variables with this prefix that are not config keys, used by the launcher. */
   private static final List<String> NON_CONFIG_VARIABLES =
-      List.of("ARGUS_CONFIG", "ARGUS_JAVA_OPTS", "ARGUS_HOME", "ARGUS_JAVA");
+      List.of("ARGUS_CONFIG", "ARGUS_JAVA_OPTS", "ARGUS_HOME", "ARGUS_JAVA", DotEnv.FILE_VARIABLE);
+
+  /** The standard variables that name where traces go. */
+  private static final List<String> OTLP_ENDPOINTS =
+      List.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT");
 
   private ConfigLoader() {}
 
-  /** A loaded config and what the loader noticed but did not refuse. */
-  public record Loaded(ArgusConfig config, List<String> warnings) {}
+  /**
+   * A loaded config, what the loader noticed but did not refuse ({@code warnings}), and what it
+   * decided on its own that an operator should see in the log ({@code notes}).
+   */
+  public record Loaded(ArgusConfig config, List<String> warnings, List<String> notes) {}
 
   /**
    * Loads the configuration.
@@ -44,6 +57,7 @@ public final class ConfigLoader {
   public static Loaded load(Path file, Map<String, String> env, Map<String, String> flags) {
     ObjectNode tree = defaults();
     String source = "defaults";
+    boolean tracingSetInFile = false;
     if (file != null) {
       source = file.toString();
       JsonNode user = YamlBinder.readTree(file);
@@ -51,6 +65,7 @@ public final class ConfigLoader {
         throw new ConfigException(source + ": expected a mapping of sections at the top level");
       }
       merge(tree, (ObjectNode) user, "");
+      tracingSetInFile = user.path("tracing").has("enabled");
     }
     Map<String, String> origins = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
@@ -76,7 +91,31 @@ public final class ConfigLoader {
       set(tree, f.getKey(), f.getValue());
       origins.put(f.getKey(), "command-line flag");
     }
-    return new Loaded(YamlBinder.bind(tree, ArgusConfig.class, source, origins), warnings);
+    List<String> notes = new ArrayList<>();
+    if (!tracingSetInFile && !origins.containsKey("tracing.enabled")) {
+      otlpEndpointVariable(env)
+          .ifPresent(variable -> {
+            set(tree, "tracing.enabled", "true");
+            origins.put("tracing.enabled", variable);
+            notes.add(
+                "tracing on: "
+                    + variable
+                    + " is set and tracing.enabled is not (set tracing.enabled: false to keep it"
+                    + " off)");
+          });
+    }
+    return new Loaded(YamlBinder.bind(tree, ArgusConfig.class, source, origins), warnings, notes);
+  }
+
+  /** The OTLP endpoint variable set, unless the SDK or its trace exporter is switched off. */
+  private static java.util.Optional<String> otlpEndpointVariable(Map<String, String> env) {
+    if ("true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").strip())
+        || "none".equalsIgnoreCase(env.getOrDefault("OTEL_TRACES_EXPORTER", "").strip())) {
+      return java.util.Optional.empty();
+    }
+    return OTLP_ENDPOINTS.stream()
+        .filter(name -> env.get(name) != null && !env.get(name).isBlank())
+        .findFirst();
   }
 
   /** Environment variable name for each scalar key, in the order of the defaults file. */

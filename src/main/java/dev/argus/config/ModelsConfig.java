@@ -6,12 +6,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code models} section: where the model repository is, how models start, when the server
- * counts as ready ({@code ready_requires}), and how long a model may make no progress before it
- * counts as stalled ({@code stall_timeout}).
+ * The {@code models} section: where the model repository is (a folder of model folders, one model
+ * folder, or one {@code model.onnx}), the name a single model serves under, how models start, when
+ * the server counts as ready ({@code ready_requires}), and how long a model may make no progress
+ * before it counts as stalled ({@code stall_timeout}).
  */
 public record ModelsConfig(
     String repository,
+    String name,
     String defaultModel,
     boolean warmup,
     String readyRequires,
@@ -25,6 +27,7 @@ public record ModelsConfig(
   public ModelsConfig {
     Check.that(
         repository != null && !repository.isBlank(), "repository", repository, "a directory");
+    name = name == null ? "" : name.trim();
     defaultModel = defaultModel == null ? "" : defaultModel.trim();
     readyRequires = readyRequires == null ? ANY : readyRequires;
     Check.that(
@@ -39,6 +42,11 @@ public record ModelsConfig(
 
   public Path repositoryPath() {
     return Path.of(repository);
+  }
+
+  /** The name a single model (the repository path is one model) serves under. */
+  public Optional<String> singleModelName() {
+    return name.isEmpty() ? Optional.empty() : Optional.of(name);
   }
 
   /** The model {@code POST /predict} uses, when one is configured. */

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * A model that is loaded and warmed up, with what the service needs to use it; {@code batching} is
  * its {@code model.yaml} batching over the server's defaults; {@code sourceFile} the loaded {@code
- * model.onnx}; {@code loadTime} the session's creation and {@code warmupTime} its first inference.
+ * model.onnx} and {@code directory} the model's folder; {@code autoConfigured} when the folder has
+ * no {@code model.yaml}; {@code loadTime} the session's creation and {@code warmupTime} its first
+ * inference.
  */
 public record LoadedModel(
     String name,
@@ -18,15 +20,12 @@ public record LoadedModel(
     Model model,
     List<String> labels,
     Path sourceFile,
+    Path directory,
+    boolean autoConfigured,
     Duration loadTime,
     Duration warmupTime) {
   public LoadedModel {
     labels = List.copyOf(labels);
-  }
-
-  /** The model's folder in the repository ({@code <repository>/<name>}). */
-  public Path directory() {
-    return sourceFile.getParent().getParent();
   }
 
   /** The input an image classifier feeds: {@code input} of model.yaml, else the first. */

@@ -82,6 +82,8 @@ public final class ModelLoader {
           model,
           labels,
           source.modelFile(),
+          source.directory(),
+          source.autoConfigured(),
           loadTime,
           warmupTime);
     } catch (ModelLoadException e) {

@@ -21,6 +21,7 @@ import dev.argus.service.ModelCatalogue;
 import dev.argus.service.ModelLifecycle;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,14 +53,23 @@ public final class ArgusCore implements AutoCloseable {
 
   ArgusCore(ArgusConfig config, ModelRuntime runtime) {
     this.config = config;
-    ModelRepository repository = new ModelRepository(config.models().repositoryPath());
-    if (!Files.isDirectory(repository.root())) {
+    Path repositoryPath = config.models().repositoryPath().toAbsolutePath().normalize();
+    if (!Files.exists(repositoryPath)) {
       throw new ConfigException(
           "models.repository: "
               + config.models().repository()
-              + " (expected: a directory; "
-              + repository.root()
+              + " (expected: a directory or a model.onnx; "
+              + repositoryPath
               + " does not exist)");
+    }
+    ModelRepository repository =
+        new ModelRepository(repositoryPath, config.models().singleModelName().orElse(""));
+    if (repository.singleModel().isEmpty() && config.models().singleModelName().isPresent()) {
+      log.warn(
+          "models.name '{}' is ignored: {} holds model folders, each served under its folder's"
+              + " name",
+          config.models().singleModelName().get(),
+          repository.root());
     }
     config
         .models()

@@ -100,6 +100,9 @@ public final class ModelLifecycle implements AutoCloseable {
   /** Starts loading every model in the repository; completes when all have finished or failed. */
   public CompletableFuture<Void> loadAll() {
     List<CompletableFuture<Loaded>> loads = new ArrayList<>();
+    for (String ignored : catalogue.repository().ignoredEntries()) {
+      log.warn("model repository {}: ignoring {}", catalogue.repository().root(), ignored);
+    }
     for (String name : catalogue.repository().modelNames()) {
       loads.add(loadAsync(name));
     }
@@ -192,10 +195,26 @@ public final class ModelLifecycle implements AutoCloseable {
         loaded.version(),
         loaded.loadTime().toMillis(),
         loaded.warmupTime().toMillis());
+    if (loaded.autoConfigured()) {
+      log.info(
+          "model {}: no model.yaml in {}, auto-configured as a tensor model from {}: inputs {},"
+              + " outputs {}",
+          name,
+          loaded.directory(),
+          loaded.sourceFile().getFileName(),
+          describe(loaded.model().metadata().inputs()),
+          describe(loaded.model().metadata().outputs()));
+    }
     listener.loaded(loaded, previous == null ? null : previous.version());
     // Requests that took the old version before the swap finish on it: its queue drains first.
     stop(previous);
     return new Loaded(catalogue.status(name).orElseThrow(), null);
+  }
+
+  private static String describe(List<TensorSpec> specs) {
+    return specs.stream()
+        .map(s -> s.name() + " " + s.type() + " " + s.shape())
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
   }
 
   private Loaded fail(

@@ -61,6 +61,65 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void precedenceIsFlagsThenEnvironmentThenDotEnvThenFileThenDefaults() throws Exception {
+    Path file = write("server:\n  port: 9090\n  host: 10.0.0.1\nmetrics:\n  prefix: fromfile\n");
+    Files.writeString(
+        dir.resolve(".env"),
+        "ARGUS_SERVER_PORT=8081\nARGUS_SERVER_HOST=10.0.0.2\nARGUS_LOGGING_FORMAT=json\n");
+    DotEnv.Environment env = DotEnv.load(Map.of("ARGUS_SERVER_HOST", "10.0.0.3"), dir);
+
+    ArgusConfig cfg =
+        ConfigLoader.load(file, env.variables(), Map.of("server.port", "7070")).config();
+
+    assertThat(cfg.server().port()).isEqualTo(7070); // flag over .env and file
+    assertThat(cfg.server().host()).isEqualTo("10.0.0.3"); // environment over .env and file
+    assertThat(cfg.logging().format()).isEqualTo("json"); // .env over defaults
+    assertThat(cfg.metrics().prefix()).isEqualTo("fromfile"); // file over defaults
+    assertThat(cfg.logging().level()).isEqualTo("INFO"); // defaults
+  }
+
+  @Test
+  void anOtlpEndpointInTheEnvironmentTurnsTracingOnUnlessTracingEnabledIsSet() throws Exception {
+    Map<String, String> otel = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318");
+
+    ConfigLoader.Loaded auto = ConfigLoader.load(null, otel, Map.of());
+    ConfigLoader.Loaded traces =
+        ConfigLoader.load(
+            null,
+            Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces"),
+            Map.of());
+
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).config().tracing().enabled()).isFalse();
+    assertThat(auto.config().tracing().enabled()).isTrue();
+    assertThat(auto.notes())
+        .containsExactly(
+            "tracing on: OTEL_EXPORTER_OTLP_ENDPOINT is set and tracing.enabled is not (set"
+                + " tracing.enabled: false to keep it off)");
+    assertThat(traces.config().tracing().enabled()).isTrue();
+    assertThat(
+            ConfigLoader.load(write("tracing:\n  enabled: false\n"), otel, Map.of())
+                .config()
+                .tracing()
+                .enabled())
+        .isFalse();
+    Map<String, String> off = new java.util.HashMap<>(otel);
+    off.put("ARGUS_TRACING_ENABLED", "false");
+    assertThat(ConfigLoader.load(null, off, Map.of()).config().tracing().enabled()).isFalse();
+    assertThat(
+            ConfigLoader.load(null, otel, Map.of("tracing.enabled", "false"))
+                .config()
+                .tracing()
+                .enabled())
+        .isFalse();
+    Map<String, String> disabled = new java.util.HashMap<>(otel);
+    disabled.put("OTEL_SDK_DISABLED", "true");
+    assertThat(ConfigLoader.load(null, disabled, Map.of()).config().tracing().enabled()).isFalse();
+    Map<String, String> none = new java.util.HashMap<>(otel);
+    none.put("OTEL_TRACES_EXPORTER", "none");
+    assertThat(ConfigLoader.load(null, none, Map.of()).config().tracing().enabled()).isFalse();
+  }
+
+  @Test
   void everyScalarKeyHasAnEnvironmentName() {
     assertThat(ConfigLoader.environmentNames())
         .containsEntry("ARGUS_LOGGING_FORMAT", "logging.format")

@@ -157,6 +157,8 @@ class ModelLifecycleTest {
         model,
         List.of(),
         Path.of("model.onnx"),
+        Path.of("."),
+        false,
         Duration.ZERO,
         Duration.ZERO);
   }

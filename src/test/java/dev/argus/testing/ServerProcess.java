@@ -33,7 +33,8 @@ public final class ServerProcess implements AutoCloseable {
 
   /**
    * Starts {@code argus serve} on {@code repository} with these JVM flags and {@code ARGUS_*}
-   * settings, writing its output to {@code dir/server.log}, and waits until it is ready.
+   * settings, writing its output to {@code dir/server.log}, and waits until it is ready. The
+   * working directory is {@code dir}, so a {@code dir/.env} is read and the project's is not.
    */
   public static ServerProcess start(
       Path dir, Path repository, List<String> jvmFlags, Map<String, String> environment)
@@ -56,7 +57,7 @@ public final class ServerProcess implements AutoCloseable {
             String.valueOf(port),
             "--model-repository",
             repository.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
     pb.environment().put("ARGUS_LOGGING_FORMAT", "json");
     pb.environment().putAll(environment);
@@ -93,6 +94,15 @@ public final class ServerProcess implements AutoCloseable {
 
   public Process process() {
     return process;
+  }
+
+  /** {@code GET path}, answered within 30 s. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(
+          HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   /** What the server has logged so far. */
