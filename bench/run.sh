@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--runs N] [--seconds S] [SCENARIO ... | all]
 #
-# Scenarios: ceiling overhead observability batching health metrics startup micro (all = every
+# Scenarios: ceiling overhead observability batching health overload metrics startup micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
@@ -12,7 +12,7 @@
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-all_scenarios=(ceiling overhead observability batching health metrics startup micro)
+all_scenarios=(ceiling overhead observability batching health overload metrics startup micro)
 runs=3 secs=5 warmup=20 smoke=0 selected=()
 while (($#)); do
   case "$1" in
@@ -317,6 +317,118 @@ scenario_health() {
   stop_argus
   ratio p99_ratio saturated.p99_ms idle.p99_ms
   ratio p50_ratio saturated.p50_ms idle.p50_ms
+}
+
+# probe PORT PATH SECONDS: one wrk connection on PATH; prints "p50_ms p99_ms"; fails on non-2xx.
+probe() {
+  local out
+  out="$(wrk -t1 -c1 -d"$3s" --timeout 10s -s "$root/bench/lua/get.lua" "http://127.0.0.1:$1$2" | grep '^RESULT')"
+  grep -q 'errors=0 non2xx=0' <<< "$out" || { echo "bench: errors probing $2 on $1: $out" >&2; exit 1; }
+  sed -E 's/.*p50_ms=([^ ]+) p99_ms=([^ ]+).*/\1 \2/' <<< "$out"
+}
+
+# overload_load CONNECTIONS SECONDS RATE [WARMUP]: dev.argus.bench.PerStatusLoad on
+# /predict/image-triage (RATE 0: closed loop); prints "ok_rps ok_p99_ms shed shed_p99_ms other errors".
+overload_load() {
+  bench_java dev.argus.bench.PerStatusLoad "$argus_port" /predict/image-triage "$image" "$1" "$2" "$3" "${4:-0}" |
+    sed -nE 's/^LOAD ok=[^ ]+ ok_rps=([^ ]+) ok_p50_ms=[^ ]+ ok_p99_ms=([^ ]+) shed=([^ ]+) shed_rps=[^ ]+ shed_p50_ms=[^ ]+ shed_p99_ms=([^ ]+) other=([^ ]+) errors=([^ ]+)/\1 \2 \3 \4 \5 \6/p'
+}
+
+# shed_at_server BEFORE AFTER: from two /metrics scrapes, the mean and the p99 bucket bound of the
+# server's own time for 503 answers on /predict/{model}; prints "mean_ms p99_le_ms count".
+shed_at_server() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+def read(path):
+    series = {}
+    for line in open(path):
+        if 'status="503"' not in line or 'route="/predict/{model}"' not in line:
+            continue
+        m = re.match(r'(\w+)\{(.*)\} ([0-9.eE+-]+)', line)
+        if not m or not m.group(1).startswith("http_server_request_duration_seconds"):
+            continue
+        le = re.search(r'le="([^"]+)"', m.group(2))
+        series[(m.group(1), le.group(1) if le else "")] = float(m.group(3))
+    return series
+a, b = read(sys.argv[1]), read(sys.argv[2])
+d = {k: b[k] - a.get(k, 0.0) for k in b}
+count = d.get(("http_server_request_duration_seconds_count", ""), 0.0)
+total = d.get(("http_server_request_duration_seconds_sum", ""), 0.0)
+buckets = sorted((float(le), v) for (name, le), v in d.items() if name.endswith("_bucket"))
+p99 = next((le for le, v in buckets if count and v >= 0.99 * count), float("nan"))
+print(f"{total / count * 1000 if count else 0:.3f} {p99 * 1000:.3f} {count:.0f}")
+PY
+}
+
+scenario_overload() {
+  local limit=16 over=160
+  text "Overload: image-triage as shipped (batching on), 224x224 JPEG to /predict/image-triage, with"
+  text "limits.max_concurrent_predictions $limit and a management port (metrics.port) for /metrics and probes."
+  text "Load from dev.argus.bench.PerStatusLoad (keep-alive connections, latency kept per status)."
+  text "Saturated: $limit connections back to back (closed loop), as many as the server admits, so none"
+  text "is shed and the CPU is full; its accepted rate is the capacity. Overloaded: 10x that capacity"
+  text "offered open loop (paced) over $over connections, the excess answered 503 queue_full before its"
+  text "body is read. Accepted throughput and p99 under overload ÷ saturated; server CPU per accepted"
+  text "request when saturated and per refused one under overload (process CPU from /proc, the accepted"
+  text "share subtracted at the saturated cost); /healthz p99 from one more connection, idle and under"
+  text "overload, on the shared port and on the management port; /metrics p99 on the management port"
+  text "under overload; the server's own time for a 503 from http_server_request_duration_seconds (its"
+  text "mean, and the histogram bucket that holds its p99). The load generator shares the 2 cores"
+  text "with Argus and sends 10x the requests under overload, so the overload ratios are lower bounds."
+  local mgmt=$((next_port++))
+  start_argus overload "$work/triage-shipped.yaml" ARGUS_LIMITS_MAX_CONCURRENT_PREDICTIONS="$limit" \
+    ARGUS_METRICS_PORT="$mgmt"
+  wait_ready "$mgmt" || exit 1
+  warm image 4 /predict/image-triage
+  local i rps p99 shed shed99 other errors loader p50 c0 c1 sat_rps sat_cpu n
+  local probe_s=$((secs > 3 ? secs - 2 : 1)) client_warmup=$((warmup < 3 ? warmup : 3))
+  for i in $(seq 1 "$runs"); do
+    read -r _ p99 <<< "$(probe "$argus_port" /healthz "$probe_s")"; fig idle.health_shared_p99_ms "$p99"
+    read -r _ p99 <<< "$(probe "$mgmt" /healthz "$probe_s")"; fig idle.health_mgmt_p99_ms "$p99"
+    # Saturated; the client's warm-up first, then the measured window with the server's CPU.
+    overload_load "$limit" "$client_warmup" 0 > /dev/null
+    c0="$(cpu_us "$argus_pid")"
+    read -r rps p99 shed _ other errors <<< "$(overload_load "$limit" "$secs" 0)"
+    c1="$(cpu_us "$argus_pid")"
+    [[ "$other" == 0 && "$errors" == 0 ]] || { echo "bench: saturated load: other=$other errors=$errors" >&2; exit 1; }
+    sat_rps="$rps"
+    sat_cpu="$(python3 -c "print(round(($c1 - $c0) / max(1, $rps * $secs), 1))")"
+    fig saturated.ok_rps "$rps"; fig saturated.ok_p99_ms "$p99"; fig saturated.shed "$shed"
+    fig saturated.cpu_us_per_ok "$sat_cpu"
+    curl -s "http://127.0.0.1:$mgmt/metrics" > "$work/overload-before.txt"
+    local rate
+    rate="$(python3 -c "print(round(10 * $sat_rps, 1))")"
+    fig overloaded.offered_rps "$rate"
+    overload_load "$over" "$secs" "$rate" "$client_warmup" > "$work/overload-load.out" &
+    loader=$!
+    sleep "$client_warmup"
+    c0="$(cpu_us "$argus_pid")"
+    sleep 1
+    local probes=()
+    probe "$argus_port" /healthz "$probe_s" > "$work/probe-shared.out" & probes+=($!)
+    probe "$mgmt" /healthz "$probe_s" > "$work/probe-mgmt.out" & probes+=($!)
+    probe "$mgmt" /metrics "$probe_s" > "$work/probe-metrics.out" & probes+=($!)
+    wait "${probes[@]}" "$loader"
+    c1="$(cpu_us "$argus_pid")"
+    curl -s "http://127.0.0.1:$mgmt/metrics" > "$work/overload-after.txt"
+    read -r rps p99 shed shed99 other errors < "$work/overload-load.out"
+    [[ "$other" == 0 && "$errors" == 0 ]] || { echo "bench: overload: other=$other errors=$errors" >&2; exit 1; }
+    (( shed > 0 )) || { echo "bench: overload shed nothing" >&2; exit 1; }
+    fig overloaded.ok_rps "$rps"; fig overloaded.ok_p99_ms "$p99"; fig overloaded.shed "$shed"
+    fig overloaded.shed_client_p99_ms "$shed99"
+    fig overloaded.cpu_us_per_shed "$(python3 -c "print(round(max(0, ($c1 - $c0) - $rps * $secs * $sat_cpu) / $shed, 1))")"
+    read -r _ p99 < "$work/probe-shared.out"; fig overloaded.health_shared_p99_ms "$p99"
+    read -r _ p99 < "$work/probe-mgmt.out"; fig overloaded.health_mgmt_p99_ms "$p99"
+    read -r _ p99 < "$work/probe-metrics.out"; fig overloaded.metrics_mgmt_p99_ms "$p99"
+    read -r p50 p99 n <<< "$(shed_at_server "$work/overload-before.txt" "$work/overload-after.txt")"
+    fig overloaded.shed_server_mean_ms "$p50"; fig overloaded.shed_server_p99_le_ms "$p99"
+  done
+  stop_argus
+  ratio accepted_throughput_ratio overloaded.ok_rps saturated.ok_rps
+  ratio accepted_p99_ratio overloaded.ok_p99_ms saturated.ok_p99_ms
+  ratio shed_vs_accepted_cpu_ratio overloaded.cpu_us_per_shed saturated.cpu_us_per_ok
+  ratio health_shared_p99_ratio overloaded.health_shared_p99_ms idle.health_shared_p99_ms
+  ratio health_mgmt_p99_ratio overloaded.health_mgmt_p99_ms idle.health_mgmt_p99_ms
 }
 
 scenario_metrics() {

@@ -1,6 +1,7 @@
 package dev.argus.bench;
 
 import dev.argus.observe.Metrics;
+import dev.argus.observe.ModelMetrics;
 import dev.argus.observe.PhaseTimings;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,6 +22,7 @@ public final class MetricsRender {
     int iterations = Integer.parseInt(args[0]);
     PrometheusRegistry registry = new PrometheusRegistry();
     Metrics metrics = new Metrics(registry, "", 100, "bench", "1.23.2");
+    ModelMetrics models = new ModelMetrics(registry, "");
     Metrics.registerJvm(registry);
     String[] routes = {"/predict", "/predict/{model}", "/health", "/readyz", "/metrics", "unmatched"};
     for (String route : routes) {
@@ -37,7 +39,7 @@ public final class MetricsRender {
       }
       metrics.inferenceFailed("model-" + m, "1", "timeout");
       metrics.batchExecuted("model-" + m, "1", 4, 0, 1, false);
-      metrics.modelLoaded("model-" + m, "1", 0.1, 0.01, 1_000_000);
+      models.loaded("model-" + m, "1", 0.1, 0.01, 1_000_000, null);
     }
     MetricSnapshots snapshots = registry.scrape();
     long series =
