@@ -11,9 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded queue of one batcher and the rule for when a batch is due: when {@code
- * max_batch_size} rows of the same signature wait, or when the oldest has waited {@code
- * max_queue_delay}, or at once when closing. Requests whose deadline passed, or whose submitter
- * gave up, are dropped before they are taken. Every wait is bounded.
+ * max_batch_size} rows of the same signature wait; when no other request is on its way to the queue
+ * ({@link Expectation}: admitted, still decoding), since waiting could not fill the batch, so a
+ * lone request runs at once; when the oldest has waited {@code max_queue_delay}; or at once when
+ * closing. Requests whose deadline passed, or whose submitter gave up, are dropped before they are
+ * taken. Every wait is bounded.
  */
 final class BatchQueue {
   /** Longest a worker sleeps without re-checking the queue, whatever it waits for. */
@@ -33,6 +35,9 @@ final class BatchQueue {
   private boolean closed;
   private volatile int depth;
 
+  /** Requests on their way (announced, not yet submitted); changed under the lock. */
+  private int incoming;
+
   BatchQueue(
       String model,
       String version,
@@ -47,6 +52,76 @@ final class BatchQueue {
     this.ticker = ticker;
     this.observer = observer;
     this.counters = counters;
+  }
+
+  /** Announces a request on its way to this queue. */
+  Expectation expect() {
+    lock.lock();
+    try {
+      incoming++;
+    } finally {
+      lock.unlock();
+    }
+    return new Expectation(this);
+  }
+
+  /** An announced request ended without joining the queue; wakes a worker waiting for it. */
+  void arrived(boolean signal) {
+    lock.lock();
+    try {
+      incoming--;
+      if (signal && incoming == 0) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Requests announced and not yet submitted. */
+  int incoming() {
+    lock.lock();
+    try {
+      return incoming;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues all of {@code pending} at once, so they can share a batch, and ends {@code expected}.
+   *
+   * @throws BatchRejectedException when there is no room for all of them or the queue is closed
+   *     (none is queued; the expectation still ends)
+   */
+  void offerAll(List<Pending> pending, Expectation expected) {
+    lock.lock();
+    try {
+      if (expected.endQuietly()) {
+        incoming--;
+      }
+      if (closed) {
+        counters.rejected.incrementAndGet();
+        observer.rejected(model, version, "closed");
+        changed.signalAll();
+        throw new BatchRejectedException(
+            "model '" + model + "' is shutting down", false, settings.queueCapacity());
+      }
+      if (queue.size() + pending.size() > settings.queueCapacity()) {
+        counters.rejected.incrementAndGet();
+        observer.rejected(model, version, "queue_full");
+        changed.signalAll();
+        throw new BatchRejectedException(
+            "model '" + model + "' queue of " + settings.queueCapacity() + " is full",
+            true,
+            settings.queueCapacity());
+      }
+      queue.addAll(pending);
+      depth = queue.size();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -149,7 +224,10 @@ final class BatchQueue {
         }
         Pending head = queue.peekFirst();
         long waited = now - head.enqueuedAt;
-        if (closed || waited >= maxDelayNanos || matchingRows(head) >= settings.maxBatchSize()) {
+        if (closed
+            || incoming == 0
+            || waited >= maxDelayNanos
+            || matchingRows(head) >= settings.maxBatchSize()) {
           List<Pending> batch = take(head);
           depth = queue.size();
           return batch;

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Gathers requests for one model into batches and runs each batch as one model call, modelled on
  * OpenTelemetry's {@code BatchSpanProcessor}: a bounded queue ({@link BatchQueue}), worker threads
  * ({@link BatchWorker}), "run when {@code max_batch_size} wait or the oldest has waited {@code
- * max_queue_delay}", and every wait bounded.
+ * max_queue_delay}", and every wait bounded. Adaptive: a worker waits only while waiting can fill
+ * the batch, that is while another request for the model is on its way ({@link #expect}); a request
+ * that finds a worker idle and nothing else coming runs at once.
  *
  * <p>Only requests whose inputs have the same types and the same shape past the first dimension
  * share a batch; nothing is padded. A request whose deadline passes while queued, or whose caller
@@ -121,6 +123,45 @@ public final class DynamicBatcher implements AutoCloseable {
             observer.requestContext());
     queue.offer(pending);
     return pending.result;
+  }
+
+  /**
+   * Announces a request on its way (admitted, still decoding), so that a worker holding fewer than
+   * {@code max_batch_size} rows waits for it, up to {@code max_queue_delay}. End it by submitting
+   * with it ({@link #submitAll}) or by closing it.
+   */
+  public Expectation expect() {
+    return queue.expect();
+  }
+
+  /**
+   * Queues requests together, so they can share a batch, and ends {@code expected}: the request
+   * they belong to is no longer on its way. Cancelling a returned future takes that request out of
+   * the queue if it has not started.
+   *
+   * @param requests each one tensor per model input, its inputs sharing the first dimension
+   * @param deadline the {@link Ticker} time after which a request is dropped if not yet running
+   * @throws BatchRejectedException when there is no room for all of them, or the batcher is closed
+   */
+  public List<CompletableFuture<BatchResult>> submitAll(
+      List<Map<String, Tensor>> requests, long deadline, Expectation expected) {
+    long now = ticker.nanoTime();
+    Object context = observer.requestContext();
+    List<Pending> pending = new ArrayList<>(requests.size());
+    List<CompletableFuture<BatchResult>> results = new ArrayList<>(requests.size());
+    for (Map<String, Tensor> inputs : requests) {
+      Pending p =
+          new Pending(inputs, Rows.signature(inputs), Rows.of(inputs), now, deadline, context);
+      pending.add(p);
+      results.add(p.result);
+    }
+    queue.offerAll(pending, expected);
+    return results;
+  }
+
+  /** Requests announced ({@link #expect}) and not yet submitted. */
+  public int incoming() {
+    return queue.incoming();
   }
 
   /** Requests waiting for a batch now. */

@@ -3,6 +3,7 @@ package dev.argus.service;
 import dev.argus.batching.BatchRejectedException;
 import dev.argus.batching.BatchResult;
 import dev.argus.batching.DeadlineExpiredException;
+import dev.argus.batching.Expectation;
 import dev.argus.batching.Ticker;
 import dev.argus.tensor.Tensor;
 import java.util.ArrayList;
@@ -22,26 +23,32 @@ import java.util.concurrent.TimeoutException;
 final class BatchCalls {
   private BatchCalls() {}
 
-  /** Runs one request. */
+  /** Runs one request; {@code expected} is the announcement its submission ends. */
   static BatchResult run(
-      ServingModel model, Map<String, Tensor> inputs, Deadline deadline, Ticker ticker) {
-    return runAll(model, List.of(inputs), deadline, ticker).get(0);
+      ServingModel model,
+      Map<String, Tensor> inputs,
+      Deadline deadline,
+      Ticker ticker,
+      Expectation expected) {
+    return runAll(model, List.of(inputs), deadline, ticker, expected).get(0);
   }
 
   /**
-   * Submits every request before waiting for any, so they can share a batch, then waits for all.
-   * When one fails, the others still queued are cancelled.
+   * Submits every request together, so they can share a batch, then waits for all. When one fails,
+   * the others still queued are cancelled.
    */
   static List<BatchResult> runAll(
-      ServingModel model, List<Map<String, Tensor>> requests, Deadline deadline, Ticker ticker) {
+      ServingModel model,
+      List<Map<String, Tensor>> requests,
+      Deadline deadline,
+      Ticker ticker,
+      Expectation expected) {
     if (deadline.remainingNanos(ticker) <= 0) {
       throw deadline.exceeded(model.name());
     }
     List<CompletableFuture<BatchResult>> pending = new ArrayList<>(requests.size());
     try {
-      for (Map<String, Tensor> inputs : requests) {
-        pending.add(submit(model, inputs, deadline));
-      }
+      pending.addAll(submit(model, requests, deadline, expected));
       List<BatchResult> results = new ArrayList<>(requests.size());
       for (CompletableFuture<BatchResult> p : pending) {
         results.add(await(model, p, deadline, ticker));
@@ -53,10 +60,13 @@ final class BatchCalls {
     }
   }
 
-  private static CompletableFuture<BatchResult> submit(
-      ServingModel model, Map<String, Tensor> inputs, Deadline deadline) {
+  private static List<CompletableFuture<BatchResult>> submit(
+      ServingModel model,
+      List<Map<String, Tensor>> requests,
+      Deadline deadline,
+      Expectation expected) {
     try {
-      return model.batcher().submit(inputs, deadline.atNanos());
+      return model.batcher().submitAll(requests, deadline.atNanos(), expected);
     } catch (BatchRejectedException e) {
       if (e.queueFull()) {
         throw ArgusException.QueueFull.forQueue(model.name(), e.capacity(), Admission.RETRY_AFTER);

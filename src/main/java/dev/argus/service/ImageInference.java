@@ -88,7 +88,9 @@ final class ImageInference {
     var decoded = prepared.image();
     Tensor input = prepared.input();
     clock.next(Phase.QUEUE);
-    BatchResult result = BatchCalls.run(model, Map.of(m.imageInputName(), input), deadline, ticker);
+    BatchResult result =
+        BatchCalls.run(
+            model, Map.of(m.imageInputName(), input), deadline, ticker, clock.expectation());
     clock.batched(result.queueNanos(), result.computeNanos());
     List<Classification.Prediction> predictions = ImagePipeline.topK(m, result.outputs(), 0, k);
     List<InferenceOutcome.DriftSample> drift =
@@ -145,7 +147,8 @@ final class ImageInference {
       rows.add(Map.of(m.imageInputName(), p.input()));
     }
     clock.next(Phase.QUEUE);
-    List<BatchResult> results = BatchCalls.runAll(model, rows, deadline, ticker);
+    List<BatchResult> results =
+        BatchCalls.runAll(model, rows, deadline, ticker, clock.expectation());
     long queue = 0;
     long compute = 0;
     int batchSize = 0;

@@ -1,5 +1,6 @@
 package dev.argus.service;
 
+import dev.argus.batching.Expectation;
 import dev.argus.batching.Ticker;
 import dev.argus.model.LoadedModel;
 import dev.argus.observe.Phase;
@@ -95,7 +96,9 @@ public final class InferenceService implements AutoCloseable {
         throw new ArgusException.InvalidInput(
             "top_k: " + request.topK() + " (expected: 1.." + MAX_TOP_K + ")");
       }
-      try (Admission.Permit permit = admission.admit()) {
+      try (Admission.Permit permit = admission.admit();
+          Expectation expected = model.batcher().expect()) {
+        clock.expecting(expected);
         return images.classify(model, request, deadline, clock, record);
       }
     } catch (RuntimeException | Error e) {
@@ -120,7 +123,9 @@ public final class InferenceService implements AutoCloseable {
     try {
       model = catalogue.acquire(request.model(), request.version());
       recorder.begin(record, model);
-      try (Admission.Permit permit = admission.admit()) {
+      try (Admission.Permit permit = admission.admit();
+          Expectation expected = model.batcher().expect()) {
+        clock.expecting(expected);
         clock.next(Phase.PREPROCESS);
         return isImageRequest(model.model(), request.inputs())
             ? images.infer(model, request, deadline, clock, record)

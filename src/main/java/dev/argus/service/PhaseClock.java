@@ -1,14 +1,18 @@
 package dev.argus.service;
 
+import dev.argus.batching.Expectation;
 import dev.argus.observe.Phase;
 import dev.argus.observe.PhaseTimings;
 
 /**
  * Times the phases of one request as it moves through them: each {@link #next} ends the current
  * phase and starts another (time spent in a phase twice adds up, as for several images); the
- * batcher's own queue and compute figures replace the wait. Knows which phase a failure ended.
+ * batcher's own queue and compute figures replace the wait. Knows which phase a failure ended, and
+ * carries the request's announcement to its model's batcher ({@link #expectation}) until it is
+ * submitted.
  */
 final class PhaseClock {
+  private Expectation expectation = Expectation.NONE;
   private final long start;
   private final long[] nanos = new long[Phase.values().length];
   private Phase current;
@@ -19,6 +23,16 @@ final class PhaseClock {
     this.start = startNanos;
     this.currentStart = startNanos;
     this.current = first;
+  }
+
+  /** The request is on its way to {@code expected}'s batcher from now until it is submitted. */
+  void expecting(Expectation expected) {
+    this.expectation = expected;
+  }
+
+  /** What submitting this request ends ({@link Expectation#NONE} when nothing was announced). */
+  Expectation expectation() {
+    return expectation;
   }
 
   /** Ends the current phase now and starts {@code phase}. */

@@ -31,7 +31,8 @@ final class TensorInference {
       RequestRecord record) {
     TensorValidation.check(model.model(), request.inputs(), request.outputs());
     clock.next(Phase.QUEUE);
-    BatchResult result = BatchCalls.run(model, request.inputs(), deadline, ticker);
+    BatchResult result =
+        BatchCalls.run(model, request.inputs(), deadline, ticker, clock.expectation());
     clock.batched(result.queueNanos(), result.computeNanos());
     List<InferenceOutcome.DriftSample> drift =
         recorder.driftEnabled()

@@ -44,8 +44,9 @@ class DynamicBatcherTest {
   @Test
   void batchFormsAsSoonAsMaxBatchSizeRequestsWait() throws Exception {
     batcher = start(4, Duration.ofHours(1), 16);
+    Expectation fifth = batcher.expect(); // more is on its way: only a full batch runs early
 
-    List<CompletableFuture<BatchResult>> results = submitRows(4, 0);
+    List<CompletableFuture<BatchResult>> results = submitAnnounced(4, 0);
 
     for (int i = 0; i < 4; i++) {
       BatchResult r = results.get(i).get(5, TimeUnit.SECONDS);
@@ -53,13 +54,15 @@ class DynamicBatcherTest {
       assertThat(r.outputs().get("out").floats()).containsExactly(2f * i, 2f * i + 1000);
     }
     assertThat(model.batchRows()).containsExactly(4);
+    fifth.close();
   }
 
   @Test
   void batchFormsAtMaxQueueDelayWithFewerRequests() throws Exception {
     batcher = start(8, Duration.ofMillis(5), 16);
+    Expectation fourth = batcher.expect(); // never arrives within the delay
 
-    List<CompletableFuture<BatchResult>> results = submitRows(3, 0);
+    List<CompletableFuture<BatchResult>> results = submitAnnounced(3, 0);
     await()
         .during(Duration.ofMillis(200))
         .atMost(Duration.ofSeconds(1))
@@ -71,6 +74,70 @@ class DynamicBatcherTest {
     assertThat(results.get(2).get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(3);
     assertThat(results.get(0).get().queueNanos()).isEqualTo(Duration.ofMillis(5).toNanos());
     assertThat(model.batchRows()).containsExactly(3);
+    fourth.close();
+  }
+
+  @Test
+  void aLoneRequestRunsAtOnceWhenNothingElseIsOnItsWay() throws Exception {
+    batcher = start(8, Duration.ofHours(1), 16);
+
+    BatchResult r = submitAnnounced(1, 0).get(0).get(5, TimeUnit.SECONDS); // the clock never moves
+
+    assertThat(r.batchSize()).isEqualTo(1);
+    assertThat(r.queueNanos()).isZero();
+    assertThat(batcher.incoming()).isZero();
+  }
+
+  @Test
+  void aWorkerWaitsForARequestOnItsWayAndRunsBothTogether() throws Exception {
+    batcher = start(8, Duration.ofHours(1), 16);
+    Expectation first = batcher.expect();
+    Expectation second = batcher.expect();
+
+    CompletableFuture<BatchResult> a = batcher.submitAll(List.of(row(0)), FAR, first).get(0);
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> model.calls.get() == 0);
+    CompletableFuture<BatchResult> b = batcher.submitAll(List.of(row(1)), FAR, second).get(0);
+
+    assertThat(a.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(2);
+    assertThat(b.get(5, TimeUnit.SECONDS).outputs().get("out").floats()).containsExactly(2f, 1002f);
+    assertThat(model.batchRows()).containsExactly(2);
+  }
+
+  @Test
+  void aRequestThatFailsOnItsWayStopsTheWaitAtOnce() throws Exception {
+    batcher = start(8, Duration.ofHours(1), 16);
+    Expectation first = batcher.expect();
+    Expectation failing = batcher.expect();
+    CompletableFuture<BatchResult> a = batcher.submitAll(List.of(row(0)), FAR, first).get(0);
+    await()
+        .during(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> model.calls.get() == 0);
+
+    failing.close(); // decoding failed: it will never arrive
+    failing.close(); // ending twice changes nothing
+
+    assertThat(a.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+    assertThat(batcher.incoming()).isZero();
+  }
+
+  @Test
+  void aRejectedSubmissionStillEndsItsExpectation() throws Exception {
+    batcher = start(1, Duration.ZERO, 1);
+    model.block();
+    CompletableFuture<BatchResult> running = submit(row(0), FAR);
+    await().atMost(Duration.ofSeconds(5)).until(() -> model.calls.get() == 1);
+    submit(row(1), FAR);
+    Expectation refused = batcher.expect();
+
+    assertThatThrownBy(() -> batcher.submitAll(List.of(row(2)), FAR, refused))
+        .isInstanceOf(BatchRejectedException.class);
+    assertThat(batcher.incoming()).isZero();
+    model.release();
+    running.get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -132,10 +199,12 @@ class DynamicBatcherTest {
   @Test
   void runtimeFailureFailsOnlyThatBatch() throws Exception {
     batcher = start(2, Duration.ofHours(1), 8);
+    Expectation more = batcher.expect(); // only full batches of 2 run
 
     CompletableFuture<BatchResult> poisoned = submit(row(FakeModel.POISON), FAR);
     CompletableFuture<BatchResult> neighbour = submit(row(1), FAR);
     List<CompletableFuture<BatchResult>> next = submitRows(2, 10);
+    more.close();
 
     assertThatThrownBy(() -> poisoned.get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(ModelExecutionException.class);
@@ -155,6 +224,7 @@ class DynamicBatcherTest {
   @Test
   void onlyRequestsOfTheSameShapeShareABatch() throws Exception {
     batcher = start(4, Duration.ofMillis(1), 16);
+    Expectation more = batcher.expect(); // so the worker waits for the delay, not at once
     List<CompletableFuture<BatchResult>> results = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int width = i % 2 == 0 ? 2 : 3;
@@ -169,6 +239,7 @@ class DynamicBatcherTest {
     }
     assertThat(model.widths()).containsExactlyInAnyOrder(2, 3);
     assertThat(model.batchRows()).containsExactly(2, 2);
+    more.close();
   }
 
   @Test
@@ -264,6 +335,7 @@ class DynamicBatcherTest {
   @Test
   void aCancelledRequestLeavesTheQueueBeforeCompute() throws Exception {
     batcher = start(4, Duration.ofHours(1), 16);
+    Expectation more = batcher.expect(); // so the worker waits for the delay, not at once
     List<CompletableFuture<BatchResult>> results = submitRows(2, 0);
 
     results.get(0).cancel(false);
@@ -273,6 +345,7 @@ class DynamicBatcherTest {
     assertThat(results.get(1).get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
     assertThat(model.batchRows()).containsExactly(1);
     assertThat(batcher.stats().cancelledRequests()).isEqualTo(1);
+    more.close();
   }
 
   private DynamicBatcher start(int maxBatch, Duration delay, int capacity) {
@@ -284,6 +357,19 @@ class DynamicBatcherTest {
     List<CompletableFuture<BatchResult>> results = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       results.add(submit(row(first + i), FAR));
+    }
+    return results;
+  }
+
+  /** Submits {@code n} rows, each announced first as the service does. */
+  private List<CompletableFuture<BatchResult>> submitAnnounced(int n, int first) {
+    List<Expectation> announced = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      announced.add(batcher.expect());
+    }
+    List<CompletableFuture<BatchResult>> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      results.addAll(batcher.submitAll(List.of(row(first + i)), FAR, announced.get(i)));
     }
     return results;
   }
