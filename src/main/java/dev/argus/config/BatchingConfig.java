@@ -32,12 +32,44 @@ public record BatchingConfig(
         queueCapacity,
         "1..100000");
     Check.that(
-        instances == null || (instances >= 1 && instances <= 64), "instances", instances, "1..64");
+        instances == null || (instances >= 0 && instances <= 64),
+        "instances",
+        instances,
+        "0..64, 0 for one per core up to " + AUTO_INSTANCES_MAX);
     Check.that(
         intraOpThreads == null || (intraOpThreads >= 0 && intraOpThreads <= 256),
         "intra_op_threads",
         intraOpThreads,
         "0..256, 0 for cores / instances");
+  }
+
+  /**
+   * The most workers {@code instances: 0} gives a model: one per core up to this many, then more
+   * intra-op threads each. On a CPU, one-thread calls side by side use the cores best for small
+   * models (on 2 cores, 2 x 1 beats 1 x 2; docs/performance.md); past a few, more workers mostly
+   * add memory and queue contention while a request's own latency wants intra-op threads.
+   */
+  public static final int AUTO_INSTANCES_MAX = 4;
+
+  /** Workers for this model: the setting, or one per core up to {@link #AUTO_INSTANCES_MAX}. */
+  public int effectiveInstances(int cores) {
+    if (instances != null && instances > 0) {
+      return instances;
+    }
+    return Math.max(1, Math.min(cores, AUTO_INSTANCES_MAX));
+  }
+
+  /**
+   * These settings with {@code instances} and {@code intra_op_threads} chosen for {@code cores}.
+   */
+  public BatchingConfig resolvedFor(int cores) {
+    return new BatchingConfig(
+        maxBatchSize,
+        maxQueueDelay,
+        queueCapacity,
+        effectiveInstances(cores),
+        effectiveIntraOpThreads(cores),
+        allowSpinning);
   }
 
   /** These settings with each absent one taken from {@code defaults}. */
@@ -56,6 +88,6 @@ public record BatchingConfig(
     if (intraOpThreads != null && intraOpThreads > 0) {
       return intraOpThreads;
     }
-    return Math.max(1, cores / (instances == null ? 1 : instances));
+    return Math.max(1, cores / effectiveInstances(cores));
   }
 }

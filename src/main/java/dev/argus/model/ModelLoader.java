@@ -52,11 +52,14 @@ public final class ModelLoader {
   public LoadedModel load(String name) {
     long start = System.nanoTime();
     ModelRepository.ModelSource source = repository.resolve(name);
-    BatchingConfig batching = source.settings().batching().withDefaults(defaults);
+    BatchingConfig batching =
+        source
+            .settings()
+            .batching()
+            .withDefaults(defaults)
+            .resolvedFor(Runtime.getRuntime().availableProcessors());
     ModelRuntime.RuntimeOptions options =
-        new ModelRuntime.RuntimeOptions(
-            batching.effectiveIntraOpThreads(Runtime.getRuntime().availableProcessors()),
-            batching.allowSpinning());
+        new ModelRuntime.RuntimeOptions(batching.intraOpThreads(), batching.allowSpinning());
     Model model;
     try {
       model = runtime.load(source.modelFile(), options);
