@@ -14,9 +14,11 @@ RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true packa
  && cp target/argus-*-all.jar /src/argus.jar
 
 FROM eclipse-temurin:21-jre-noble
-# curl for the HEALTHCHECK only; the user matches the Deployment's securityContext.
+# curl for the HEALTHCHECK only; libturbojpeg decodes JPEGs about 4x faster than ImageIO
+# (images.jpeg_decoder: turbojpeg in argus.yaml makes its absence a startup error); the user
+# matches the Deployment's securityContext.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && apt-get install -y --no-install-recommends curl libturbojpeg \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 argus \
  && useradd --system --uid 10001 --gid argus --home-dir /nonexistent --shell /usr/sbin/nologin argus

@@ -148,6 +148,10 @@ class ContainerFilesTest {
         .isEqualTo(pod.getSecurityContext().getRunAsUser());
     assertThat(Long.parseLong(user[1])).isEqualTo(pod.getSecurityContext().getRunAsGroup());
     assertThat(all(stage, "RUN")).anySatisfy(r -> assertThat(r).contains("--uid " + user[0]));
+    // The image's config requires libturbojpeg, so the runtime stage must install it.
+    assertThat(config.images().jpegDecoder()).isEqualTo("turbojpeg");
+    assertThat(all(stage, "RUN"))
+        .anySatisfy(r -> assertThat(r).containsPattern("apt-get install .*libturbojpeg"));
 
     int exposed = Integer.parseInt(only(stage, "EXPOSE"));
     assertThat(exposed)

@@ -207,11 +207,10 @@ class PipelineIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> {
-          OtlpReceiver.Received span =
-              receiver.spans().stream()
-                  .filter(s -> s.spanId().equals(serverSpan))
-                  .findFirst()
-                  .orElseThrow();
+          var found =
+              receiver.spans().stream().filter(s -> s.spanId().equals(serverSpan)).findFirst();
+          assertThat(found).as("server span " + serverSpan + " exported").isPresent();
+          OtlpReceiver.Received span = found.get();
           assertThat(span.attribute("argus.outcome")).hasValue("success");
           assertThat(span.attribute("argus.batch_size")).isPresent();
           assertThat(receiver.spans())

@@ -6,6 +6,7 @@ import java.util.Objects;
 public record ArgusConfig(
     ServerConfig server,
     LimitsConfig limits,
+    ImagesConfig images,
     ModelsConfig models,
     BatchingConfig batching,
     MetricsConfig metrics,
@@ -22,6 +23,7 @@ public record ArgusConfig(
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(images, "images");
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(metrics, "metrics");

@@ -1,7 +1,7 @@
 package dev.argus.image;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
 
 /**
  * Turns a decoded image into a normalised NCHW float tensor of one image: resize (bilinear, pixel
@@ -48,17 +48,31 @@ public final class ImageTransform {
     return height;
   }
 
+  /**
+   * Whether an image decoded at {@code w} x {@code h} still has at least the pixels this transform
+   * samples from: the output size for a stretch, the shorter side for a resize-and-crop. A decoder
+   * that can shrink while decoding (JPEG's DCT scaling) shrinks to the smallest such size.
+   */
+  public boolean accepts(int w, int h) {
+    return stretch ? w >= width && h >= height : Math.min(w, h) >= shorterSide;
+  }
+
   /** The tensor data, {@code 3 * height * width} floats in CHW order (R, G, B planes). */
   public float[] apply(BufferedImage image) {
+    return apply(PackedPixels.of(image));
+  }
+
+  /** The tensor data of {@code pixels}, {@code 3 * height * width} floats in CHW order. */
+  public float[] apply(PackedPixels pixels) {
     float[] out = new float[3 * height * width];
-    applyInto(image, out, 0);
+    applyInto(pixels, out, 0);
     return out;
   }
 
-  /** Writes the CHW tensor of {@code image} into {@code out} starting at {@code offsetInOut}. */
-  public void applyInto(BufferedImage image, float[] out, int offsetInOut) {
-    int srcW = image.getWidth();
-    int srcH = image.getHeight();
+  /** Writes the CHW tensor of {@code src} into {@code out} starting at {@code offsetInOut}. */
+  public void applyInto(PackedPixels src, float[] out, int offsetInOut) {
+    int srcW = src.width();
+    int srcH = src.height();
     // Size of the resized image that output pixels are cut from, and where the cut starts.
     double resizedW;
     double resizedH;
@@ -77,71 +91,45 @@ public final class ImageTransform {
     double sx = srcW / resizedW;
     double sy = srcH / resizedH;
 
+    // Byte offsets of each output column's two source pixels, and the weight of the right one.
+    int stride = src.stride();
     int[] x0 = new int[width];
     int[] x1 = new int[width];
     float[] wx = new float[width];
     for (int ox = 0; ox < width; ox++) {
       double fx = Math.max(0, Math.min(srcW - 1, (ox + left + 0.5) * sx - 0.5));
-      x0[ox] = (int) fx;
-      x1[ox] = Math.min(x0[ox] + 1, srcW - 1);
-      wx[ox] = (float) (fx - x0[ox]);
+      int ix = (int) fx;
+      x0[ox] = ix * stride;
+      x1[ox] = Math.min(ix + 1, srcW - 1) * stride;
+      wx[ox] = (float) (fx - ix);
     }
-    Pixels pixels = Pixels.of(image);
+    ByteBuffer data = src.data();
+    int rowBytes = srcW * stride;
     int plane = width * height;
+    int[] channel = {src.red(), src.green(), src.blue()};
     for (int oy = 0; oy < height; oy++) {
       double fy = Math.max(0, Math.min(srcH - 1, (oy + top + 0.5) * sy - 0.5));
       int y0 = (int) fy;
-      int y1 = Math.min(y0 + 1, srcH - 1);
+      int r0 = y0 * rowBytes;
+      int r1 = Math.min(y0 + 1, srcH - 1) * rowBytes;
       float wy = (float) (fy - y0);
       int row = offsetInOut + oy * width;
-      for (int ox = 0; ox < width; ox++) {
-        int a = pixels.rgb(x0[ox], y0);
-        int b = pixels.rgb(x1[ox], y0);
-        int c = pixels.rgb(x0[ox], y1);
-        int d = pixels.rgb(x1[ox], y1);
-        float fx = wx[ox];
-        for (int ch = 0; ch < 3; ch++) {
-          int shift = 16 - 8 * ch;
-          float top0 = lerp((a >> shift) & 0xff, (b >> shift) & 0xff, fx);
-          float bottom = lerp((c >> shift) & 0xff, (d >> shift) & 0xff, fx);
-          float v = lerp(top0, bottom, wy);
-          out[row + ch * plane + ox] = v * scale[ch] + offset[ch];
+      for (int ch = 0; ch < 3; ch++) {
+        int c = channel[ch];
+        float sc = scale[ch];
+        float of = offset[ch];
+        int o = row + ch * plane;
+        for (int ox = 0; ox < width; ox++) {
+          float fx = wx[ox];
+          float a = data.get(r0 + x0[ox] + c) & 0xff;
+          float b = data.get(r0 + x1[ox] + c) & 0xff;
+          float d0 = data.get(r1 + x0[ox] + c) & 0xff;
+          float d1 = data.get(r1 + x1[ox] + c) & 0xff;
+          float upper = a + (b - a) * fx;
+          float lower = d0 + (d1 - d0) * fx;
+          out[o + ox] = (upper + (lower - upper) * wy) * sc + of;
         }
       }
-    }
-  }
-
-  private static float lerp(float a, float b, float t) {
-    return a + (b - a) * t;
-  }
-
-  /** Reads packed 0xRRGGBB pixels; grey becomes R=G=B and alpha is dropped. */
-  private interface Pixels {
-    int rgb(int x, int y);
-
-    static Pixels of(BufferedImage image) {
-      int w = image.getWidth();
-      if (image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
-          && buffer.getNumBanks() == 1
-          && image.getRaster().getParent() == null) {
-        byte[] data = buffer.getData();
-        switch (image.getType()) {
-          case BufferedImage.TYPE_3BYTE_BGR -> {
-            return (x, y) -> {
-              int i = (y * w + x) * 3;
-              return (data[i + 2] & 0xff) << 16 | (data[i + 1] & 0xff) << 8 | (data[i] & 0xff);
-            };
-          }
-          case BufferedImage.TYPE_BYTE_GRAY -> {
-            return (x, y) -> {
-              int g = data[y * w + x] & 0xff;
-              return g << 16 | g << 8 | g;
-            };
-          }
-          default -> {}
-        }
-      }
-      return (x, y) -> image.getRGB(x, y) & 0xffffff;
     }
   }
 }

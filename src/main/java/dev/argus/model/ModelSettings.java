@@ -79,7 +79,9 @@ public record ModelSettings(
    * How an image becomes a tensor: {@code resize: stretch} scales to {@code width} x {@code
    * height}; {@code resize: shorter_side} scales the shorter side to {@code shorter_side} and
    * centre-crops {@code crop} x {@code crop}. Pixels are scaled to [0,1], then normalised with
-   * {@code mean} and {@code std} per RGB channel, and laid out NCHW.
+   * {@code mean} and {@code std} per RGB channel, and laid out NCHW. {@code jpeg_scaling: true}
+   * lets libjpeg-turbo decode a JPEG at 1/2, 1/4 or 1/8 of its size when that still covers the
+   * output: faster, but not the same tensor (docs/model-repository.md).
    */
   public record PreprocessingSettings(
       String resize,
@@ -88,8 +90,10 @@ public record ModelSettings(
       Integer shorterSide,
       Integer crop,
       double[] mean,
-      double[] std) {
+      double[] std,
+      Boolean jpegScaling) {
     public PreprocessingSettings {
+      jpegScaling = jpegScaling != null && jpegScaling;
       resize = resize == null ? "stretch" : resize;
       Check.that(
           resize.equals("stretch") || resize.equals("shorter_side"),

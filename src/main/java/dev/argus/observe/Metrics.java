@@ -65,6 +65,22 @@ public final class Metrics implements InferenceObserver {
       int maxClassLabels,
       String version,
       String runtimeVersion) {
+    this(registry, prefix, maxClassLabels, version, runtimeVersion, "");
+  }
+
+  /**
+   * Creates and registers the catalogue.
+   *
+   * @param jpegDecoder what decodes JPEGs ({@code turbojpeg} or {@code imageio}), a label of {@code
+   *     argus_build_info}
+   */
+  public Metrics(
+      PrometheusRegistry registry,
+      String prefix,
+      int maxClassLabels,
+      String version,
+      String runtimeVersion,
+      String jpegDecoder) {
     this.f = new MetricFactory(registry, prefix);
     this.maxClassLabels = maxClassLabels;
     httpRequests =
@@ -168,10 +184,13 @@ public final class Metrics implements InferenceObserver {
     Info buildInfo =
         Info.builder()
             .name(f.named("argus_build_info"))
-            .help("Argus build: its version, the Java version and the ONNX Runtime version.")
-            .labelNames("version", "java_version", "onnxruntime_version")
+            .help(
+                "Argus build: its version, the Java version, the ONNX Runtime version and what"
+                    + " decodes JPEGs (turbojpeg or imageio).")
+            .labelNames("version", "java_version", "onnxruntime_version", "jpeg_decoder")
             .register(registry);
-    buildInfo.addLabelValues(version, System.getProperty("java.version"), runtimeVersion);
+    buildInfo.addLabelValues(
+        version, System.getProperty("java.version"), runtimeVersion, jpegDecoder);
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */

@@ -51,6 +51,35 @@ public final class ArgusCore implements AutoCloseable {
   private final ScheduledExecutorService watchdog;
   private CompletableFuture<Void> loading = CompletableFuture.completedFuture(null);
 
+  /** The image decoder, and one line saying which decoder JPEGs go to. */
+  private static ImageDecoder decoder(ArgusConfig config) {
+    ImageDecoder decoder;
+    try {
+      decoder =
+          new ImageDecoder(
+              config.limits().maxImagePixels(),
+              ImageDecoder.JpegDecoder.valueOf(
+                  config.images().jpegDecoder().toUpperCase(java.util.Locale.ROOT)));
+    } catch (IllegalStateException e) {
+      throw new ConfigException(
+          "images.jpeg_decoder: turbojpeg (expected: auto or imageio on this machine; "
+              + e.getMessage()
+              + "; install libturbojpeg0)");
+    }
+    if (decoder.jpegDecoder().equals(ImageDecoder.TURBOJPEG)) {
+      log.info("JPEG decoder: libturbojpeg");
+    } else if (config.images().jpegDecoder().equals("imageio")) {
+      log.info("JPEG decoder: ImageIO (images.jpeg_decoder: imageio)");
+    } else {
+      log.warn(
+          "JPEG decoder: ImageIO, about 4x slower: libturbojpeg is not on this machine ({});"
+              + " install it (Debian/Ubuntu: apt-get install libturbojpeg0) for faster JPEG"
+              + " decoding",
+          ImageDecoder.turboJpegUnavailableReason());
+    }
+    return decoder;
+  }
+
   ArgusCore(ArgusConfig config, ModelRuntime runtime) {
     this.config = config;
     Path repositoryPath = config.models().repositoryPath().toAbsolutePath().normalize();
@@ -86,6 +115,7 @@ public final class ArgusCore implements AutoCloseable {
                   + ")");
         });
     this.registry = new PrometheusRegistry();
+    ImageDecoder decoder = decoder(config);
     this.tracing = Tracing.create(config.tracing(), ArgusServer.version());
     this.metrics =
         new Metrics(
@@ -93,7 +123,8 @@ public final class ArgusCore implements AutoCloseable {
             config.metrics().prefix(),
             config.metrics().maxClassLabels(),
             ArgusServer.version(),
-            runtime.version().replace("onnxruntime ", ""));
+            runtime.version().replace("onnxruntime ", ""),
+            decoder.jpegDecoder());
     if (config.metrics().enabled()) {
       Metrics.registerJvm(registry);
     }
@@ -113,7 +144,7 @@ public final class ArgusCore implements AutoCloseable {
     this.service =
         new InferenceService(
             catalogue,
-            new ImageDecoder(config.limits().maxImagePixels()),
+            decoder,
             config.limits().maxConcurrentPredictions(),
             config.limits().decodedBytesBudget(Runtime.getRuntime().maxMemory()),
             Ticker.SYSTEM,

@@ -49,15 +49,14 @@ final class ImageInference {
         () -> {
           MemoryBudget.Reservation[] held = new MemoryBudget.Reservation[1];
           try {
-            var decoded =
-                pipeline.decode(
-                    image,
-                    (w, h) ->
-                        held[0] =
-                            memory.reserve(
-                                MemoryBudget.costOf(w, h, tensor), "a " + w + "x" + h + " image"));
-            clock.next(Phase.PREPROCESS);
-            return new ImagePipeline.Prepared(decoded, pipeline.preprocess(m, decoded));
+            return pipeline.prepare(
+                m,
+                image,
+                (w, h) ->
+                    held[0] =
+                        memory.reserve(
+                            MemoryBudget.costOf(w, h, tensor), "a " + w + "x" + h + " image"),
+                () -> clock.next(Phase.PREPROCESS));
           } finally {
             if (held[0] != null) {
               held[0].close();
@@ -85,7 +84,6 @@ final class ImageInference {
     }
     int k = request.topK() == 0 ? m.settings().topK() : request.topK();
     ImagePipeline.Prepared prepared = prepare(m, request.image(), deadline, clock);
-    var decoded = prepared.image();
     Tensor input = prepared.input();
     clock.next(Phase.QUEUE);
     BatchResult result =
@@ -95,7 +93,7 @@ final class ImageInference {
     List<Classification.Prediction> predictions = ImagePipeline.topK(m, result.outputs(), 0, k);
     List<InferenceOutcome.DriftSample> drift =
         recorder.driftEnabled()
-            ? List.of(ImagePipeline.driftSample(decoded, input, predictions.get(0)))
+            ? List.of(ImagePipeline.driftSample(prepared, predictions.get(0)))
             : List.of();
     String outputShape =
         String.valueOf(
@@ -165,7 +163,7 @@ final class ImageInference {
       Classification.Prediction top = ImagePipeline.topK(m, results.get(i).outputs(), 0, 1).get(0);
       tops.add(top);
       if (recorder.driftEnabled()) {
-        drift.add(ImagePipeline.driftSample(prepared.get(i).image(), prepared.get(i).input(), top));
+        drift.add(ImagePipeline.driftSample(prepared.get(i), top));
       }
     }
     Map<String, Tensor> selected =

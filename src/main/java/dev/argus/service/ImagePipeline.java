@@ -9,7 +9,6 @@ import dev.argus.model.ModelSettings;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,27 +28,39 @@ final class ImagePipeline {
     this.decoder = decoder;
   }
 
-  /** An image decoded and made into one row of the model's input. */
-  record Prepared(BufferedImage image, Tensor input) {}
+  /** An image (its size as sent) made into one row of the model's input. */
+  record Prepared(int width, int height, Tensor input) {}
+
+  /** Which decoder JPEGs go to ({@code turbojpeg} or {@code imageio}). */
+  String jpegDecoder() {
+    return decoder.jpegDecoder();
+  }
 
   /**
-   * Decodes {@code bytes}.
+   * Decodes {@code bytes} for {@code model} (with {@code preprocessing.jpeg_scaling}, a JPEG
+   * straight to the smallest DCT-scaled size the preprocessing still accepts), then preprocesses
+   * it, on the calling thread (the decoded pixels may live in that thread's buffer).
    *
    * @throws ArgusException.InvalidInput when they are not a usable image
    */
-  BufferedImage decode(byte[] bytes, ImageDecoder.SizeCheck check) {
+  Prepared prepare(
+      LoadedModel model, byte[] bytes, ImageDecoder.SizeCheck check, Runnable decoded) {
+    ModelSettings.PreprocessingSettings p = model.settings().preprocessing();
+    ImageTransform transform = transformFor(p);
+    ImageDecoder.Decoded image;
     try {
-      return decoder.decode(bytes, check);
+      image =
+          decoder.decode(
+              bytes, check, p.jpegScaling() ? transform::accepts : ImageDecoder.Target.FULL);
     } catch (InvalidImageException e) {
       throw new ArgusException.InvalidInput(e.getMessage(), e);
     }
-  }
-
-  /** The model's input tensor of one image: {@code [1, 3, height, width]}, normalised. */
-  Tensor preprocess(LoadedModel model, BufferedImage image) {
-    ImageTransform transform = transformFor(model.settings().preprocessing());
-    float[] pixels = transform.apply(image);
-    return Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels);
+    decoded.run();
+    float[] pixels = transform.apply(image.pixels());
+    return new Prepared(
+        image.width(),
+        image.height(),
+        Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels));
   }
 
   static ImageTransform transformFor(ModelSettings.PreprocessingSettings p) {
@@ -120,12 +131,12 @@ final class ImagePipeline {
   }
 
   /** An image's drift features: size, mean of each channel of its tensor, top-1 confidence. */
-  static InferenceOutcome.DriftSample driftSample(
-      BufferedImage image, Tensor input, Classification.Prediction top) {
+  static InferenceOutcome.DriftSample driftSample(Prepared image, Classification.Prediction top) {
+    Tensor input = image.input();
     Map<String, Double> features = new LinkedHashMap<>();
     features.put("confidence", top.confidence());
-    features.put("width", (double) image.getWidth());
-    features.put("height", (double) image.getHeight());
+    features.put("width", (double) image.width());
+    features.put("height", (double) image.height());
     float[] pixels = input.floats();
     int plane = pixels.length / 3;
     String[] channels = {"channel_0_mean", "channel_1_mean", "channel_2_mean"};

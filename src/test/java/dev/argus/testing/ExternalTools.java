@@ -31,6 +31,22 @@ public final class ExternalTools {
   }
 
   /**
+   * A native library a test needs, {@code present} when it could be loaded. Missing under {@code
+   * CI=true}: the test fails; elsewhere it is skipped with the command that installs it.
+   */
+  public static void requireLibrary(boolean present, String library, String debianPackage) {
+    if (present) {
+      return;
+    }
+    String message =
+        library + " is not installed; install it with: apt-get install " + debianPackage;
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(message + " (CI=true makes this a failure; .ci/run installs it)");
+    }
+    assumeTrue(false, message);
+  }
+
+  /**
    * Runs a tool in {@code dir} and returns its output; fails the test, with the output, when it
    * exits non-zero.
    */

@@ -20,4 +20,29 @@ public final class TestImages {
     png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
     return png.array();
   }
+
+  /** A real 16x16 JPEG whose frame header (SOF0) claims {@code width} x {@code height}. */
+  public static byte[] jpegClaiming(int width, int height) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(
+          new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
+          "jpg",
+          out);
+      byte[] jpeg = out.toByteArray();
+      for (int i = 2; i + 8 < jpeg.length; i++) {
+        if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) {
+          // FFC0, length (2), precision (1), height (2), width (2)
+          jpeg[i + 5] = (byte) (height >> 8);
+          jpeg[i + 6] = (byte) height;
+          jpeg[i + 7] = (byte) (width >> 8);
+          jpeg[i + 8] = (byte) width;
+          return jpeg;
+        }
+      }
+      throw new IllegalStateException("no SOF0 marker in ImageIO's JPEG");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

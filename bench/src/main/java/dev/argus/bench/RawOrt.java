@@ -86,7 +86,10 @@ public final class RawOrt {
     ImageTransform transform = ImageTransform.stretch(224, 224, MEAN, STD);
     long[] shape = {1, 3, 224, 224};
     return () -> {
-      float[] pixels = transform.apply(decoder.decode(jpeg));
+      // The same fast path as the server: libjpeg-turbo scaled to what the transform accepts.
+      float[] pixels =
+          transform.apply(
+              decoder.decode(jpeg, ImageDecoder.SizeCheck.NONE, transform::accepts).pixels());
       try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), shape);
           OrtSession.Result r = session.run(Map.of(input, t))) {
         float[] logits = ((float[][]) r.get(0).getValue())[0];
