@@ -141,6 +141,7 @@ class ArchitectureTest {
             "QueueFull",
             "ShuttingDown",
             "DeadlineExceeded",
+            "Cancelled",
             "InferenceFailed");
   }
 

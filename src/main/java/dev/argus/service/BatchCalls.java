@@ -8,6 +8,7 @@ import dev.argus.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeoutException;
  * Requests through a model's batcher, waited for never past their deadline, with the batcher's
  * failures turned into the domain's: a full queue is {@code QueueFull}, a closed one {@code
  * ShuttingDown}, an expired request {@code DeadlineExceeded}, a runtime failure {@code
- * InferenceFailed}. A request given up on is cancelled, so it leaves the queue before compute.
+ * InferenceFailed}. A request given up on is cancelled, so it leaves the queue before compute; so
+ * is one its client calls off through the deadline's {@link Cancellation}, which then ends as
+ * {@code Cancelled}.
  */
 final class BatchCalls {
   private BatchCalls() {}
@@ -34,13 +37,18 @@ final class BatchCalls {
    */
   static List<BatchResult> runAll(
       ServingModel model, List<Map<String, Tensor>> requests, Deadline deadline, Ticker ticker) {
+    if (deadline.cancellation().isCancelled()) {
+      throw deadline.cancelled(model.name());
+    }
     if (deadline.remainingNanos(ticker) <= 0) {
       throw deadline.exceeded(model.name());
     }
     List<CompletableFuture<BatchResult>> pending = new ArrayList<>(requests.size());
     try {
       for (Map<String, Tensor> inputs : requests) {
-        pending.add(submit(model, inputs, deadline));
+        CompletableFuture<BatchResult> queued = submit(model, inputs, deadline);
+        pending.add(queued);
+        deadline.cancellation().watch(queued);
       }
       List<BatchResult> results = new ArrayList<>(requests.size());
       for (CompletableFuture<BatchResult> p : pending) {
@@ -74,6 +82,8 @@ final class BatchCalls {
       return pending.get(Math.max(0, deadline.remainingNanos(ticker)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw deadline.exceeded(model.name());
+    } catch (CancellationException e) {
+      throw deadline.cancelled(model.name());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ArgusException.ShuttingDown();

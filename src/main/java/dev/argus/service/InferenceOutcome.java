@@ -72,6 +72,7 @@ record InferenceOutcome(
       case ArgusException.QueueFull x -> "rejected";
       case ArgusException.ShuttingDown x -> "rejected";
       case ArgusException.DeadlineExceeded x -> "timeout";
+      case ArgusException.Cancelled x -> "cancelled";
       default -> "error";
     };
   }

@@ -76,7 +76,7 @@ public final class InferenceService {
    * @param timeout how long the request may take from now; past it the answer is a timeout
    */
   public Classification classify(ImageRequest request, Duration timeout, RequestRecord record) {
-    Deadline deadline = Deadline.after(ticker, timeout);
+    Deadline deadline = Deadline.after(ticker, timeout, Cancellation.NONE);
     PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
     if (request.topK() < 0 || request.topK() > MAX_TOP_K) {
       throw new ArgusException.InvalidInput(
@@ -145,7 +145,13 @@ public final class InferenceService {
    * @throws ArgusException.InvalidInput when the inputs do not fit the model's metadata
    */
   public InferResult infer(TensorRequest request, Duration timeout, RequestRecord record) {
-    Deadline deadline = Deadline.after(ticker, timeout);
+    return infer(request, timeout, Cancellation.NONE, record);
+  }
+
+  /** {@link #infer(TensorRequest, Duration, RequestRecord)} that its client may call off. */
+  public InferResult infer(
+      TensorRequest request, Duration timeout, Cancellation cancellation, RequestRecord record) {
+    Deadline deadline = Deadline.after(ticker, timeout, cancellation);
     PhaseClock clock = new PhaseClock(request.decodeStartNanos(), Phase.DECODE);
     ServingModel model = catalogue.serving(request.model(), request.version());
     recorder.begin(record, model);

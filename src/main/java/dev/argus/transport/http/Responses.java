@@ -71,6 +71,8 @@ public final class Responses {
       case ArgusException.QueueFull x -> 503;
       case ArgusException.ShuttingDown x -> 503;
       case ArgusException.DeadlineExceeded x -> 504;
+      // Only gRPC calls are cancelled; nginx's "client closed request", should one ever be logged.
+      case ArgusException.Cancelled x -> 499;
       case ArgusException.InferenceFailed x -> 500;
     };
   }
