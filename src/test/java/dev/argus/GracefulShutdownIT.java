@@ -214,6 +214,7 @@ class GracefulShutdownIT {
             "--model-repository",
             TestModels.bundledRepository().toString());
     pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
+    pb.environment().put("ARGUS_GRPC_PORT", "-1"); // not 8081: tests share this machine
     pb.environment().put("ARGUS_LOGGING_FORMAT", "json");
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     return pb.start();

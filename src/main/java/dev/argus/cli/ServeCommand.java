@@ -33,6 +33,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on, 0 for any (server.port)")
   Integer port;
 
+  @Option(
+      names = "--grpc-port",
+      description = "gRPC port, 0 for no gRPC server, -1 for any (grpc.port)")
+  Integer grpcPort;
+
   @Option(names = "--model-repository", description = "Model repository folder (models.repository)")
   Path modelRepository;
 
@@ -77,6 +82,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (port != null) {
       flags.put("server.port", String.valueOf(port));
+    }
+    if (grpcPort != null) {
+      flags.put("grpc.port", String.valueOf(grpcPort));
     }
     if (modelRepository != null) {
       flags.put("models.repository", modelRepository.toString());

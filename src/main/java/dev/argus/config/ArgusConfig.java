@@ -5,6 +5,7 @@ import java.util.Objects;
 /** The whole server configuration, as read from {@code argus.yaml}, the environment and flags. */
 public record ArgusConfig(
     ServerConfig server,
+    GrpcConfig grpc,
     LimitsConfig limits,
     ModelsConfig models,
     BatchingConfig batching,
@@ -20,6 +21,7 @@ public record ArgusConfig(
     DriftConfig drift) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(grpc, "grpc");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(models, "models");
     Objects.requireNonNull(batching, "batching");

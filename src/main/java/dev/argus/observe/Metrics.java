@@ -57,6 +57,7 @@ public final class Metrics implements InferenceObserver {
   private final Gauge modelWarmupDuration;
   private final Gauge modelMemory;
   private final Gauge memoryPressure;
+  private final RpcMetrics rpc;
 
   /**
    * Creates and registers the catalogue.
@@ -213,6 +214,12 @@ public final class Metrics implements InferenceObserver {
     buildInfo.addLabelValues(version, System.getProperty("java.version"), runtimeVersion);
     names.add(name(prefix, "argus_build_info"));
     names.add(name(prefix, "http_server_active_requests"));
+    rpc = new RpcMetrics(registry, prefix, names::add);
+  }
+
+  /** The gRPC transport's metrics. */
+  public RpcMetrics rpc() {
+    return rpc;
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */

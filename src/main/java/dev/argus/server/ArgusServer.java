@@ -7,10 +7,13 @@ import dev.argus.model.onnx.OnnxModelRuntime;
 import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.ServerGauges;
 import dev.argus.transport.edge.RequestScopes;
+import dev.argus.transport.grpc.GrpcServer;
 import dev.argus.transport.http.HttpServer;
 import dev.argus.transport.http.ServerInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -20,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Argus as it runs: the {@link ArgusCore} with its transports in front. Starts them, and stops them
- * in order: readiness turns false, the listener stops accepting, requests in flight finish within
- * the grace period, then queues drain and model sessions close.
+ * Argus as it runs: the {@link ArgusCore} with its transports in front (HTTP, and gRPC unless
+ * {@code grpc.port} is 0). Starts them, and stops them in order: readiness turns false (HTTP probes
+ * and gRPC health alike), both listeners stop accepting, requests and streams in flight finish
+ * within the grace period, then queues drain and model sessions close.
  */
 public final class ArgusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArgusServer.class);
@@ -31,6 +35,7 @@ public final class ArgusServer implements AutoCloseable {
   private final MemoryMonitor memory;
   private final HealthService health;
   private final HttpServer http;
+  private final Optional<GrpcServer> grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stoppedLatch = new CountDownLatch(1);
 
@@ -53,6 +58,7 @@ public final class ArgusServer implements AutoCloseable {
     ServerInfo info = new ServerInfo("argus", version(), runtime.version());
     int payloadLimit =
         config.logging().logPayloads() ? (int) config.logging().payloadMaxBytes() : -1;
+    RequestScopes scopes = new RequestScopes(core.tracing, payloadLimit);
     this.http =
         new HttpServer(
             config,
@@ -66,7 +72,22 @@ public final class ArgusServer implements AutoCloseable {
                 core.registry,
                 core.slo,
                 core.drift,
-                new RequestScopes(core.tracing, payloadLimit)));
+                scopes));
+    this.grpc =
+        config.grpc().enabled()
+            ? Optional.of(
+                new GrpcServer(
+                    config,
+                    new GrpcServer.Dependencies(
+                        info.name(),
+                        info.version(),
+                        core.service,
+                        core.catalogue,
+                        core.lifecycle,
+                        health,
+                        core.metrics,
+                        scopes)))
+            : Optional.empty();
   }
 
   /** Builds and starts a server; models load in the background while it already answers. */
@@ -78,6 +99,7 @@ public final class ArgusServer implements AutoCloseable {
   public static ArgusServer start(ArgusConfig config, ModelRuntime runtime) {
     ArgusServer server = new ArgusServer(config, runtime);
     server.http.start();
+    server.grpc.ifPresent(GrpcServer::start);
     server.core.loadModels();
     log.info(
         "argus {} listening on http://{}:{} serving models from {}",
@@ -85,6 +107,8 @@ public final class ArgusServer implements AutoCloseable {
         config.server().host(),
         server.http.port(),
         server.core.catalogue.repository().root());
+    server.grpc.ifPresent(
+        g -> log.info("gRPC (Open Inference Protocol) on {}:{}", config.server().host(), g.port()));
     server
         .metricsPort()
         .ifPresent(p -> log.info("metrics on http://{}:{}/metrics", config.server().host(), p));
@@ -93,6 +117,11 @@ public final class ArgusServer implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The gRPC port, when {@code grpc.port} is not 0. */
+  public OptionalInt grpcPort() {
+    return grpc.isPresent() ? OptionalInt.of(grpc.get().port()) : OptionalInt.empty();
   }
 
   /** The metrics port, when {@code metrics.port} puts metrics on a port of their own. */
@@ -122,12 +151,17 @@ public final class ArgusServer implements AutoCloseable {
     }
     log.info("stopping: readiness is now false");
     health.markDraining();
+    grpc.ifPresent(GrpcServer::refreshHealth);
     long drainMillis = core.config.server().drainDelay().toMillis();
     if (drainMillis > 0) {
       log.info("waiting {} ms (server.drain_delay) for load balancers to notice", drainMillis);
       sleep(drainMillis);
     }
+    // Both protocols stop accepting at once and drain side by side within server.shutdown_grace.
+    long graceEnd = System.nanoTime() + core.config.server().shutdownGrace().toNanos();
+    grpc.ifPresent(GrpcServer::beginShutdown);
     http.stop();
+    grpc.ifPresent(g -> g.awaitTermination(Duration.ofNanos(graceEnd - System.nanoTime())));
     memory.close();
     core.close();
     log.info("stopped");
