@@ -101,6 +101,7 @@ public final class ArgusServer implements AutoCloseable {
     server.http.start();
     server.grpc.ifPresent(GrpcServer::start);
     server.core.loadModels();
+    server.grpc.ifPresent(GrpcServer::refreshHealth); // every model NOT_SERVING while it loads
     log.info(
         "argus {} listening on http://{}:{} serving models from {}",
         version(),

@@ -92,8 +92,14 @@ final class GrpcEdge {
     Call call = Call.current().orElseThrow();
     call.handled();
     ServerCallStreamObserver<A> answer = (ServerCallStreamObserver<A>) out;
-    Deadline deadline = io.grpc.Context.current().getDeadline();
+    io.grpc.Context context = io.grpc.Context.current();
+    Deadline deadline = context.getDeadline();
     Cancellation cancellation = Cancellation.create();
+    // This thread is the call's: gRPC delivers onCancel only after the handler returns, but
+    // cancels the call's context at once, from its own thread.
+    io.grpc.Context.CancellationListener onCancel =
+        c -> cancelUnlessExpired(cancellation, deadline);
+    context.addListener(onCancel, Runnable::run);
     answer.setOnCancelHandler(() -> cancelUnlessExpired(cancellation, deadline));
     try (RequestScope scope = open(call, Optional.empty(), request)) {
       RequestRecord record = scope.record();
@@ -113,6 +119,8 @@ final class GrpcEdge {
       answered(call, record, Status.Code.OK, response.getSerializedSize());
       answer.onNext(response);
       answer.onCompleted();
+    } finally {
+      context.removeListener(onCancel);
     }
   }
 

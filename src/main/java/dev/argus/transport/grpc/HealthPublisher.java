@@ -20,13 +20,14 @@ import org.slf4j.LoggerFactory;
  * probe asks) and {@code inference.GRPCInferenceService} are SERVING exactly while {@link
  * HealthService#readiness()} is up; each model's name is a service of its own, SERVING while that
  * model is ready. Statuses are refreshed at once after a change made over gRPC or a drain, and
- * every {@link #PERIOD} otherwise (a load or unload over HTTP), so a {@code Watch} sees each flip.
+ * every {@link #PERIOD} otherwise (a model that finished loading, a load or unload over HTTP), so a
+ * {@code Watch} sees each flip.
  */
 final class HealthPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthPublisher.class);
 
   /** How often statuses are re-read when nothing told the publisher of a change. */
-  static final Duration PERIOD = Duration.ofSeconds(1);
+  static final Duration PERIOD = Duration.ofMillis(250);
 
   private final HealthService health;
   private final ModelCatalogue catalogue;

@@ -61,6 +61,7 @@ public final class StatsHandler implements Routes {
     }
     m.put("rejected_count", s.rejectedRequests());
     m.put("expired_count", s.expiredRequests());
+    m.put("cancelled_count", s.cancelledRequests());
     m.put("queue_depth", s.queueDepth());
     m.put("queue_capacity", s.queueCapacity());
     Responses.json(req, res, 200, body);
