@@ -30,6 +30,8 @@ final class Call {
   final Metadata headers;
   final long startNanos;
 
+  private final java.util.Map<String, String> traceContext =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile String peer = "";
   private volatile String requestId;
   private volatile String serverTiming;
@@ -74,6 +76,15 @@ final class Call {
 
   Optional<String> requestId() {
     return Optional.ofNullable(requestId);
+  }
+
+  /** {@code traceparent} (and {@code tracestate}) of the call's server span, for the answer. */
+  void traceContext(String key, String value) {
+    traceContext.put(key, value);
+  }
+
+  java.util.Map<String, String> traceContext() {
+    return traceContext;
   }
 
   void serverTiming(String value) {

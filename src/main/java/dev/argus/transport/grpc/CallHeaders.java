@@ -52,6 +52,9 @@ final class CallHeaders implements ServerInterceptor {
     @Override
     public void sendHeaders(Metadata headers) {
       state.requestId().ifPresent(id -> headers.put(Call.REQUEST_ID, id));
+      state
+          .traceContext()
+          .forEach((k, v) -> headers.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
       super.sendHeaders(headers);
     }
 

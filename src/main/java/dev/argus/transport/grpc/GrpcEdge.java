@@ -105,6 +105,7 @@ final class GrpcEdge {
       RequestRecord record = scope.record();
       call.requestId(scope.requestId());
       call.span(record.span().getSpanContext());
+      scope.injectTraceContext(call::traceContext);
       A response;
       try {
         response =
