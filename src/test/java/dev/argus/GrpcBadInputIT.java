@@ -10,7 +10,6 @@ import dev.argus.testing.TestServer;
 import dev.argus.transport.grpc.proto.InferParameter;
 import dev.argus.transport.grpc.proto.InferTensorContents;
 import dev.argus.transport.grpc.proto.ModelInferRequest;
-import dev.argus.transport.grpc.proto.RepositoryModelLoadRequest;
 import dev.argus.transport.grpc.proto.ServerReadyRequest;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
@@ -36,10 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Bad gRPC requests, each answered with the status code that names the client's mistake (never
  * INTERNAL, never a hang), a message saying what was wrong and the request id; the server serves
- * normally afterwards. Malformed protobuf, an oversized message and an unknown method included.
+ * normally afterwards. Malformed protobuf, an oversized message and an unknown method included; the
+ * admin token's rules are in GrpcStreamIT, beside the repository RPCs they guard.
  */
 class GrpcBadInputIT {
-  static final String TOKEN = "grpc-bad-input-token-0123";
   @TempDir static Path repo;
   static TestServer server;
   static GrpcClient client;
@@ -53,7 +52,6 @@ class GrpcBadInputIT {
             repo,
             Map.of(
                 "models.default_model", "mlp",
-                "admin.token", TOKEN,
                 "grpc.max_message_size", "256KiB",
                 "limits.max_tensor_elements", "100000"));
     client = new GrpcClient(server.grpcPort());
@@ -313,56 +311,6 @@ class GrpcBadInputIT {
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     assertServesNormally();
-  }
-
-  @Test
-  void repositoryRpcsFollowTheAdminTokenRules() {
-    RepositoryModelLoadRequest load =
-        RepositoryModelLoadRequest.newBuilder().setModelName("mlp").build();
-    assertCode(
-        () -> client.stub().repositoryModelLoad(load),
-        Status.Code.UNAUTHENTICATED,
-        "no admin token");
-    assertCode(
-        () ->
-            client
-                .stub(
-                    Map.of("authorization", "Bearer wrong-token-wrong-token"),
-                    new GrpcClient.Answer())
-                .repositoryModelLoad(load),
-        Status.Code.PERMISSION_DENIED,
-        "not the admin token");
-    assertCode(
-        () ->
-            client
-                .stub(Map.of("authorization", "Bearer " + TOKEN), new GrpcClient.Answer())
-                .repositoryModelLoad(load.toBuilder().setModelName("no-such-folder").build()),
-        Status.Code.NOT_FOUND,
-        "'no-such-folder' is not found");
-    assertCode(
-        () ->
-            client
-                .stub(Map.of("authorization", "Bearer " + TOKEN), new GrpcClient.Answer())
-                .repositoryModelLoad(
-                    load.toBuilder()
-                        .putParameters(
-                            "config",
-                            dev.argus.transport.grpc.proto.ModelRepositoryParameter.newBuilder()
-                                .setStringParam("{}")
-                                .build())
-                        .build()),
-        Status.Code.INVALID_ARGUMENT,
-        "are not supported");
-  }
-
-  private static void assertCode(Runnable call, Status.Code code, String message) {
-    assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(code);
-              assertThat(e.getStatus().getDescription()).contains(message).contains("(request id ");
-            });
   }
 
   private static void assertServesNormally() {

@@ -13,6 +13,7 @@ import dev.argus.testing.TestServer;
 import dev.argus.transport.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.argus.transport.grpc.proto.ModelInferRequest;
 import dev.argus.transport.grpc.proto.ModelInferResponse;
+import dev.argus.transport.grpc.proto.ModelRepositoryParameter;
 import dev.argus.transport.grpc.proto.ModelStreamInferResponse;
 import dev.argus.transport.grpc.proto.RepositoryModelLoadRequest;
 import dev.argus.transport.grpc.proto.RepositoryModelUnloadRequest;
@@ -265,6 +266,54 @@ class GrpcStreamIT {
       watch.cancel(null);
     }
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void repositoryRpcsFollowTheAdminTokenRules() {
+    RepositoryModelLoadRequest load =
+        RepositoryModelLoadRequest.newBuilder().setModelName("mlp").build();
+    assertCode(
+        () -> client.stub().repositoryModelLoad(load),
+        Status.Code.UNAUTHENTICATED,
+        "no admin token");
+    assertCode(
+        () ->
+            client
+                .stub(
+                    Map.of("authorization", "Bearer wrong-token-wrong-token"),
+                    new GrpcClient.Answer())
+                .repositoryModelLoad(load),
+        Status.Code.PERMISSION_DENIED,
+        "not the admin token");
+    assertCode(
+        () ->
+            client
+                .stub(Map.of("authorization", "Bearer " + TOKEN), new GrpcClient.Answer())
+                .repositoryModelLoad(load.toBuilder().setModelName("no-such-folder").build()),
+        Status.Code.NOT_FOUND,
+        "'no-such-folder' is not found");
+    assertCode(
+        () ->
+            client
+                .stub(Map.of("authorization", "Bearer " + TOKEN), new GrpcClient.Answer())
+                .repositoryModelLoad(
+                    load.toBuilder()
+                        .putParameters(
+                            "config",
+                            ModelRepositoryParameter.newBuilder().setStringParam("{}").build())
+                        .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "are not supported");
+  }
+
+  private static void assertCode(Runnable call, Status.Code code, String message) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(code);
+              assertThat(e.getStatus().getDescription()).contains(message).contains("(request id ");
+            });
   }
 
   private static double outcomes(String outcome) {
