@@ -26,7 +26,8 @@ COPY --from=build /src/argus.jar /opt/argus/argus.jar
 COPY models/ /models/
 COPY deploy/docker/argus.yaml /etc/argus/argus.yaml
 USER 10001:10001
-EXPOSE 8080
+# HTTP (REST, probes, /metrics), then the Open Inference Protocol over gRPC.
+EXPOSE 8080 8081
 # The heap is a share of the container's memory limit; ONNX Runtime's native memory needs the rest.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -Djava.io.tmpdir=/tmp"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \

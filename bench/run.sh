@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--runs N] [--seconds S] [SCENARIO ... | all]
 #
-# Scenarios: ceiling overhead observability batching health overload metrics startup micro (all = every
+# Scenarios: ceiling overhead grpc observability batching health overload metrics startup micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
@@ -12,7 +12,7 @@
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-all_scenarios=(ceiling overhead observability batching health overload metrics startup micro)
+all_scenarios=(ceiling overhead grpc observability batching health overload metrics startup micro)
 runs=3 secs=5 warmup=20 smoke=0 selected=()
 while (($#)); do
   case "$1" in
@@ -82,10 +82,10 @@ for name, shape in (("image", [1, 3, 224, 224]), ("mlp", [1, 1024]), ("det", [1,
     with open(f"{sys.argv[1]}/{name}.body", "wb") as f:
         f.write(header + data.tobytes())
     lengths.append(str(len(header)))
-    if name == "mlp":  # the same tensor as JSON numbers
+    if name in ("mlp", "image"):  # the same tensor as JSON numbers
         body = {"inputs": [{"name": "input", "shape": shape, "datatype": "FP32",
                             "data": [round(v, 6) for v in data]}]}
-        with open(f"{sys.argv[1]}/mlp.json.body", "w") as f:
+        with open(f"{sys.argv[1]}/{name}.json.body", "w") as f:
             json.dump(body, f, separators=(",", ":"))
 print(" ".join(lengths))
 PY
@@ -106,7 +106,8 @@ launch_argus() {
   shift 2
   cp "$triage" "$models/image-triage/model.yaml"
   argus_port=$((next_port++))
-  env "$@" "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
+  # gRPC off unless a scenario asks for it (ARGUS_GRPC_PORT=... among the variables).
+  env ARGUS_GRPC_PORT=0 "$@" "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
     --port "$argus_port" --model-repository "$models" > "$work/$name.log" 2>&1 &
   argus_pid=$!
   pids+=("$argus_pid")
@@ -129,6 +130,7 @@ load() {
     image-tensor) script=body.lua body="$work/image.body" header="$image_header" ;;
     mlp) script=body.lua body="$work/mlp.body" header="$mlp_header" ;;
     mlp-json) script=body.lua body="$work/mlp.json.body" ;;
+    image-json) script=body.lua body="$work/image.json.body" ;;
     det) script=body.lua body="$work/det.body" header="$det_header" ;;
   esac
   out="$(IMAGE="$image" BODY="$body" HEADER_LENGTH="$header" wrk -t"$((conns < 2 ? 1 : 2))" \
@@ -136,6 +138,17 @@ load() {
     grep '^RESULT')"
   grep -q 'errors=0 non2xx=0' <<< "$out" || { echo "bench: errors in $kind $path: $out" >&2; exit 1; }
   sed -E 's/.*rps=([^ ]+) p50_ms=([^ ]+) p99_ms=([^ ]+).*requests=([^ ]+).*/\1 \2 \3 \4/' <<< "$out"
+}
+
+# grpc_load MODEL INPUT DIMS CONNECTIONS [SECONDS]: dev.argus.bench.GrpcLoad against $grpc_port (the
+# same tensor in raw_input_contents), warming its own JVM for 3 s (1 s in a smoke run) before it
+# measures; prints "rps p50_ms p99_ms requests server_cpu_us_per_request", fails on any error.
+grpc_load() {
+  local out
+  out="$(bench_java dev.argus.bench.GrpcLoad "$grpc_port" "$1" "$2" "$3" "$4" "${5:-$secs}" \
+    "$((smoke ? 1 : 3))" "$argus_pid" | grep '^RESULT')"
+  grep -q 'errors=0 ' <<< "$out" || { echo "bench: errors in gRPC $1: $out" >&2; exit 1; }
+  sed -E 's/.*rps=([^ ]+) p50_ms=([^ ]+) p99_ms=([^ ]+).*requests=([^ ]+) cpu_us_per_request=([^ ]+).*/\1 \2 \3 \4 \5/' <<< "$out"
 }
 
 # warm KIND CONNECTIONS PATH: brings a fresh server's hot path through the JIT before it is measured
@@ -217,6 +230,54 @@ scenario_overhead() {
   ratio one_in_flight_p99_ratio argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
   diff_of added_p50_ms argus.one_in_flight_p50_ms raw.one_in_flight_p50_ms
   diff_of added_p99_ms argus.one_in_flight_p99_ms raw.one_in_flight_p99_ms
+}
+
+scenario_grpc() {
+  text "The same FP32 tensor three ways, Argus as shipped (batching off), 4 connections: gRPC ModelInfer"
+  text "with raw_input_contents (dev.argus.bench.GrpcLoad, grpc-java, a channel per connection), REST"
+  text "with the binary tensor extension, and REST with JSON numbers (both wrk). Models: mlp-1024x10 ([1,1024],"
+  text "the server's own cost dominates) and image-triage ([1,3,224,224] tensor, compute dominates)."
+  text "Server CPU per request from /proc/PID/stat over each run. Both load generators share the cores"
+  text "with Argus; grpc-java's client costs more CPU than wrk, so gRPC's ratios are lower bounds."
+  grpc_port=$((next_port++))
+  start_argus grpc "$work/triage-unbatched.yaml" ARGUS_GRPC_PORT="$grpc_port"
+  grpc_load mlp input 1,1024 4 "$warmup" >/dev/null # warms the server; each client warms itself
+  grpc_load image-triage input 1,3,224,224 4 "$warmup" >/dev/null
+  warm mlp 4 /v2/models/mlp/infer
+  warm mlp-json 4 /v2/models/mlp/infer
+  warm image-tensor 4 /v2/models/image-triage/infer
+  warm image-json 4 /v2/models/image-triage/infer
+  local i m rps n c0 c1 kind path k cpu
+  for i in $(seq 1 "$runs"); do
+    for m in mlp image; do
+      if [[ $m == mlp ]]; then
+        read -r rps _ _ n cpu <<< "$(grpc_load mlp input 1,1024 4)"
+      else
+        read -r rps _ _ n cpu <<< "$(grpc_load image-triage input 1,3,224,224 4)"
+      fi
+      fig "$m.grpc_raw.rps" "$rps"
+      fig "$m.grpc_raw.cpu_us_per_request" "$cpu"
+      for kind in binary json; do
+        if [[ $m == mlp ]]; then
+          path=/v2/models/mlp/infer; [[ $kind == binary ]] && k=mlp || k=mlp-json
+        else
+          path=/v2/models/image-triage/infer; [[ $kind == binary ]] && k=image-tensor || k=image-json
+        fi
+        c0="$(cpu_us "$argus_pid")"
+        read -r rps _ _ n <<< "$(load "$k" 4 "$path")"
+        c1="$(cpu_us "$argus_pid")"
+        fig "$m.rest_$kind.rps" "$rps"
+        fig "$m.rest_$kind.cpu_us_per_request" "$(python3 -c "print(round(($c1 - $c0) / $n, 2))")"
+      done
+    done
+  done
+  stop_argus
+  for m in mlp image; do
+    ratio "$m.grpc_vs_rest_binary_throughput_ratio" "$m.grpc_raw.rps" "$m.rest_binary.rps"
+    ratio "$m.grpc_vs_rest_json_throughput_ratio" "$m.grpc_raw.rps" "$m.rest_json.rps"
+    ratio "$m.grpc_vs_rest_binary_cpu_per_request_ratio" "$m.grpc_raw.cpu_us_per_request" "$m.rest_binary.cpu_us_per_request"
+    ratio "$m.grpc_vs_rest_json_cpu_per_request_ratio" "$m.grpc_raw.cpu_us_per_request" "$m.rest_json.cpu_us_per_request"
+  done
 }
 
 scenario_observability() {

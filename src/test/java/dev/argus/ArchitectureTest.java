@@ -48,6 +48,8 @@ class ArchitectureTest {
         .definedBy("dev.argus.server..")
         .layer("http")
         .definedBy("dev.argus.transport.http..")
+        .layer("grpc")
+        .definedBy("dev.argus.transport.grpc..")
         .layer("edge")
         .definedBy("dev.argus.transport.edge..")
         .layer("health")
@@ -74,25 +76,28 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("entry", "cli")
         .whereLayer("http")
         .mayOnlyBeAccessedByLayers("server")
+        .whereLayer("grpc")
+        .mayOnlyBeAccessedByLayers("server")
         .whereLayer("edge")
-        .mayOnlyBeAccessedByLayers("server", "http")
+        .mayOnlyBeAccessedByLayers("server", "http", "grpc")
         .whereLayer("health")
-        .mayOnlyBeAccessedByLayers("server", "http")
+        .mayOnlyBeAccessedByLayers("server", "http", "grpc")
         .whereLayer("service")
-        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "health")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "grpc", "edge", "health")
         .whereLayer("batching")
-        .mayOnlyBeAccessedByLayers("server", "http", "service")
+        .mayOnlyBeAccessedByLayers("server", "http", "grpc", "service")
         .whereLayer("image")
         .mayOnlyBeAccessedByLayers("server", "service")
         .whereLayer("model")
-        .mayOnlyBeAccessedByLayers("cli", "server", "http", "health", "service", "batching")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "grpc", "health", "service", "batching")
         .whereLayer("observe")
-        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "service", "batching")
+        .mayOnlyBeAccessedByLayers("cli", "server", "http", "grpc", "edge", "service", "batching")
         .whereLayer("tensor")
         .mayOnlyBeAccessedByLayers(
-            "server", "http", "edge", "service", "batching", "image", "model", "observe")
+            "server", "http", "grpc", "edge", "service", "batching", "image", "model", "observe")
         .whereLayer("config")
-        .mayOnlyBeAccessedByLayers("cli", "server", "http", "edge", "service", "model", "observe")
+        .mayOnlyBeAccessedByLayers(
+            "cli", "server", "http", "grpc", "edge", "service", "model", "observe")
         .allowEmptyShould(true)
         .check(CLASSES);
   }
@@ -105,6 +110,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.argus.transport..", "io.helidon..", "io.grpc..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyTheGrpcTransportKnowsGrpcOrProtobuf() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.argus.transport.grpc..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.grpc..", "com.google.protobuf..")
         .check(CLASSES);
   }
 
@@ -165,6 +181,7 @@ class ArchitectureTest {
             "QueueFull",
             "ShuttingDown",
             "DeadlineExceeded",
+            "Cancelled",
             "InferenceFailed");
   }
 

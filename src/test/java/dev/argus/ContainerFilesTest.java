@@ -153,10 +153,15 @@ class ContainerFilesTest {
     assertThat(all(stage, "RUN"))
         .anySatisfy(r -> assertThat(r).containsPattern("apt-get install .*libturbojpeg"));
 
-    int exposed = Integer.parseInt(only(stage, "EXPOSE"));
+    String[] ports = only(stage, "EXPOSE").split("\\s+");
+    int exposed = Integer.parseInt(ports[0]);
     assertThat(exposed)
         .isEqualTo(config.server().port())
         .isEqualTo(container.getPorts().get(0).getContainerPort());
+    assertThat(ports).hasSize(2);
+    assertThat(Integer.parseInt(ports[1]))
+        .isEqualTo(config.grpc().port())
+        .isEqualTo(container.getPorts().get(1).getContainerPort());
 
     Matcher url = Pattern.compile("(http://\\S+)").matcher(only(stage, "HEALTHCHECK"));
     assertThat(url.find()).isTrue();
@@ -217,7 +222,7 @@ class ContainerFilesTest {
     }
     JsonNode argus = services.path("argus");
     assertThat(argus.path("build").asText()).isEqualTo(".");
-    assertThat(ports(argus, HOST)).contains(config.server().port());
+    assertThat(ports(argus, HOST)).contains(config.server().port(), config.grpc().port());
     assertThat(argus.path("stop_grace_period").asText()).isEqualTo("45s");
     long drain =
         config.server().drainDelay().toSeconds() + config.server().shutdownGrace().toSeconds();

@@ -81,22 +81,29 @@ class DeploymentManifestsTest {
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container argus = pod.getContainers().get(0);
     assertThat(argus.getPorts().get(0).getContainerPort()).isEqualTo(config.server().port());
+    assertThat(argus.getPorts())
+        .anySatisfy(p -> {
+          assertThat(p.getName()).isEqualTo("grpc");
+          assertThat(p.getContainerPort()).isEqualTo(config.grpc().port());
+        });
     assertThat(argus.getArgs()).containsSubsequence("serve", "--config", "/etc/argus/argus.yaml");
     assertThat(argus.getVolumeMounts())
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/argus"));
 
     Set<String> routes = routedPaths();
-    for (Probe probe :
-        new Probe[] {
-          argus.getLivenessProbe(), argus.getReadinessProbe(), argus.getStartupProbe()
-        }) {
+    for (Probe probe : new Probe[] {argus.getLivenessProbe(), argus.getStartupProbe()}) {
       assertThat(probe).isNotNull();
       assertThat(routes).contains(probe.getHttpGet().getPath());
       assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
     }
     assertThat(argus.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(argus.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(argus.getStartupProbe().getHttpGet().getPath()).isEqualTo("/startupz");
+    // Readiness asks gRPC health for the server as a whole (service ""), on the gRPC port:
+    // SERVING exactly while /readyz is up (GrpcStreamIT, docs/grpc.md).
+    var readiness = argus.getReadinessProbe().getGrpc();
+    assertThat(readiness).isNotNull();
+    assertThat(readiness.getPort()).isEqualTo(config.grpc().port());
+    assertThat(readiness.getService() == null ? "" : readiness.getService()).isEmpty();
 
     long drain =
         config.server().drainDelay().toSeconds() + config.server().shutdownGrace().toSeconds();
@@ -124,6 +131,14 @@ class DeploymentManifestsTest {
     assertThat(service.getSpec().getSelector())
         .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
     String portName = service.getSpec().getPorts().get(0).getName();
+    var grpcPort =
+        service.getSpec().getPorts().stream()
+            .filter(p -> p.getName().equals("grpc"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(grpcPort.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .anySatisfy(p -> assertThat(p.getName()).isEqualTo(grpcPort.getTargetPort().getStrVal()));
 
     GenericKubernetesResource monitor =
         load(BASE.resolve("servicemonitor.yaml"), GenericKubernetesResource.class);
@@ -160,13 +175,13 @@ class DeploymentManifestsTest {
         load(Path.of("deploy/kserve/servingruntime.yaml"), GenericKubernetesResource.class);
     JsonNode spec = new ObjectMapper().valueToTree(runtime.getAdditionalProperties()).path("spec");
     assertThat(runtime.getKind()).isEqualTo("ServingRuntime");
-    assertThat(spec.path("protocolVersions").toString()).isEqualTo("[\"v2\"]");
+    assertThat(spec.path("protocolVersions").toString()).isEqualTo("[\"v2\",\"grpc-v2\"]");
     JsonNode container = spec.path("containers").get(0);
     String[] args = new ObjectMapper().treeToValue(container.path("args"), String[].class);
-    // The arguments must parse as an Argus command line.
-    assertThat(
-            new picocli.CommandLine(new Main()).parseArgs(args).subcommand().commandSpec().name())
-        .isEqualTo("serve");
+    // The arguments must parse as an Argus command line, and say where gRPC listens.
+    var serve = new picocli.CommandLine(new Main()).parseArgs(args).subcommand();
+    assertThat(serve.commandSpec().name()).isEqualTo("serve");
+    int grpcPort = serve.matchedOption("--grpc-port").<Integer>getValue();
     assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
     // /mnt/models (a model.onnx) serves under the InferenceService's name; a collector configured
     // in the optional argus-otel ConfigMap turns tracing on; the drain covers endpoint removal.
@@ -190,5 +205,21 @@ class DeploymentManifestsTest {
             .path("model");
     assertThat(model.path("runtime").asText()).isEqualTo(runtime.getMetadata().getName());
     assertThat(model.path("protocolVersion").asText()).isEqualTo("v2");
+
+    // Over gRPC, the InferenceService exposes the runtime's gRPC port under the name h2c.
+    JsonNode grpcModel =
+        new ObjectMapper()
+            .valueToTree(
+                load(
+                        Path.of("deploy/kserve/inferenceservice-grpc.yaml"),
+                        GenericKubernetesResource.class)
+                    .getAdditionalProperties())
+            .path("spec")
+            .path("predictor")
+            .path("model");
+    assertThat(grpcModel.path("runtime").asText()).isEqualTo(runtime.getMetadata().getName());
+    assertThat(grpcModel.path("protocolVersion").asText()).isEqualTo("grpc-v2");
+    assertThat(grpcModel.path("ports").get(0).path("name").asText()).isEqualTo("h2c");
+    assertThat(grpcModel.path("ports").get(0).path("containerPort").asInt()).isEqualTo(grpcPort);
   }
 }

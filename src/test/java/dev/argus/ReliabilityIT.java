@@ -220,7 +220,14 @@ class ReliabilityIT {
     try (TestServer server =
         TestServer.start(
             repo,
-            Map.of("models.stall_timeout", "1s", "server.request_timeout", "30s"),
+            // One worker: the second request waits in the queue behind the hung one.
+            Map.of(
+                "models.stall_timeout",
+                "1s",
+                "server.request_timeout",
+                "30s",
+                "batching.instances",
+                "1"),
             runtime,
             true)) {
       runtime.inject(FaultRuntime.Fault.HANG);

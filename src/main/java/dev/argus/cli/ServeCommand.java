@@ -35,6 +35,11 @@ public final class ServeCommand implements Callable<Integer> {
   Integer port;
 
   @Option(
+      names = "--grpc-port",
+      description = "gRPC port, 0 for no gRPC server, -1 for any (grpc.port)")
+  Integer grpcPort;
+
+  @Option(
       names = "--model-repository",
       description =
           "Model repository: a folder of models, one model's folder, or a model.onnx"
@@ -100,6 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (port != null) {
       flags.put("server.port", String.valueOf(port));
+    }
+    if (grpcPort != null) {
+      flags.put("grpc.port", String.valueOf(grpcPort));
     }
     if (modelRepository != null) {
       flags.put("models.repository", modelRepository.toString());

@@ -5,6 +5,7 @@ import java.util.Objects;
 /** The whole server configuration, as read from {@code argus.yaml}, the environment and flags. */
 public record ArgusConfig(
     ServerConfig server,
+    GrpcConfig grpc,
     LimitsConfig limits,
     ImagesConfig images,
     ModelsConfig models,
@@ -22,6 +23,7 @@ public record ArgusConfig(
     ConsoleConfig console) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(grpc, "grpc");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(models, "models");

@@ -52,6 +52,7 @@ public final class Metrics implements InferenceObserver {
   private final Histogram confidence;
   private final Histogram inputSize;
   private final Gauge memoryPressure;
+  private final RpcMetrics rpc;
 
   /**
    * Creates and registers the catalogue.
@@ -191,6 +192,12 @@ public final class Metrics implements InferenceObserver {
             .register(registry);
     buildInfo.addLabelValues(
         version, System.getProperty("java.version"), runtimeVersion, jpegDecoder);
+    rpc = new RpcMetrics(f);
+  }
+
+  /** The gRPC transport's metrics. */
+  public RpcMetrics rpc() {
+    return rpc;
   }
 
   /** Adds client_java's JVM and process metrics (memory, GC, threads, RSS, start time). */

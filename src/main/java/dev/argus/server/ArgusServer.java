@@ -10,11 +10,14 @@ import dev.argus.observe.RecentRequests;
 import dev.argus.observe.RequestSink;
 import dev.argus.observe.ServerGauges;
 import dev.argus.transport.edge.RequestScopes;
+import dev.argus.transport.grpc.GrpcServer;
 import dev.argus.transport.http.HttpServer;
 import dev.argus.transport.http.ServerInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -24,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Argus as it runs: the {@link ArgusCore} with its transports in front. Starts them, and stops them
- * in order: readiness turns false, the listener stops accepting, requests in flight finish within
- * the grace period, then queues drain and model sessions close.
+ * Argus as it runs: the {@link ArgusCore} with its transports in front (HTTP, and gRPC unless
+ * {@code grpc.port} is 0). Starts them, and stops them in order: readiness turns false (HTTP probes
+ * and gRPC health alike), both listeners stop accepting, requests and streams in flight finish
+ * within the grace period, then queues drain and model sessions close.
  */
 public final class ArgusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArgusServer.class);
@@ -35,6 +39,7 @@ public final class ArgusServer implements AutoCloseable {
   private final MemoryMonitor memory;
   private final HealthService health;
   private final HttpServer http;
+  private final Optional<GrpcServer> grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stoppedLatch = new CountDownLatch(1);
 
@@ -63,6 +68,7 @@ public final class ArgusServer implements AutoCloseable {
     LiveStats live = new LiveStats(System::currentTimeMillis);
     RequestSink sink =
         config.console().enabled() ? RequestSink.of(List.of(live, recent)) : RequestSink.NONE;
+    RequestScopes scopes = new RequestScopes(core.tracing, payloadLimit, sink);
     this.http =
         new HttpServer(
             config,
@@ -77,9 +83,25 @@ public final class ArgusServer implements AutoCloseable {
                 core.slo,
                 core.drift,
                 core.statistics,
-                new RequestScopes(core.tracing, payloadLimit, sink),
+                scopes,
                 recent,
                 live));
+    this.grpc =
+        config.grpc().enabled()
+            ? Optional.of(
+                new GrpcServer(
+                    config,
+                    new GrpcServer.Dependencies(
+                        info.name(),
+                        info.version(),
+                        core.service,
+                        core.catalogue,
+                        core.lifecycle,
+                        health,
+                        core.metrics,
+                        scopes,
+                        core.statistics)))
+            : Optional.empty();
   }
 
   /** Builds and starts a server; models load in the background while it already answers. */
@@ -91,13 +113,17 @@ public final class ArgusServer implements AutoCloseable {
   public static ArgusServer start(ArgusConfig config, ModelRuntime runtime) {
     ArgusServer server = new ArgusServer(config, runtime);
     server.http.start();
+    server.grpc.ifPresent(GrpcServer::start);
     server.core.loadModels();
+    server.grpc.ifPresent(GrpcServer::refreshHealth); // every model NOT_SERVING while it loads
     log.info(
         "argus {} listening on http://{}:{} serving models from {}",
         version(),
         config.server().host(),
         server.http.port(),
         server.core.catalogue.repository().root());
+    server.grpc.ifPresent(
+        g -> log.info("gRPC (Open Inference Protocol) on {}:{}", config.server().host(), g.port()));
     server
         .metricsPort()
         .ifPresent(p -> log.info("metrics on http://{}:{}/metrics", config.server().host(), p));
@@ -106,6 +132,11 @@ public final class ArgusServer implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The gRPC port, when {@code grpc.port} is not 0. */
+  public OptionalInt grpcPort() {
+    return grpc.isPresent() ? OptionalInt.of(grpc.get().port()) : OptionalInt.empty();
   }
 
   /** The metrics port, when {@code metrics.port} puts metrics on a port of their own. */
@@ -135,12 +166,17 @@ public final class ArgusServer implements AutoCloseable {
     }
     log.info("stopping: readiness is now false");
     health.markDraining();
+    grpc.ifPresent(GrpcServer::refreshHealth);
     long drainMillis = core.config.server().drainDelay().toMillis();
     if (drainMillis > 0) {
       log.info("waiting {} ms (server.drain_delay) for load balancers to notice", drainMillis);
       sleep(drainMillis);
     }
+    // Both protocols stop accepting at once and drain side by side within server.shutdown_grace.
+    long graceEnd = System.nanoTime() + core.config.server().shutdownGrace().toNanos();
+    grpc.ifPresent(GrpcServer::beginShutdown);
     http.stop();
+    grpc.ifPresent(g -> g.awaitTermination(Duration.ofNanos(graceEnd - System.nanoTime())));
     memory.close();
     core.close();
     log.info("stopped");

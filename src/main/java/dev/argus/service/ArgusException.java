@@ -172,6 +172,20 @@ public abstract sealed class ArgusException extends RuntimeException {
     }
   }
 
+  /** The client called the request off (a cancelled gRPC call); what it queued was dropped. */
+  public static final class Cancelled extends ArgusException {
+    private static final long serialVersionUID = 1L;
+
+    public Cancelled(String message) {
+      super(message, null);
+    }
+
+    @Override
+    public String errorType() {
+      return "cancelled";
+    }
+  }
+
   /** The runtime failed while running the model. */
   public static final class InferenceFailed extends ArgusException {
     private static final long serialVersionUID = 1L;

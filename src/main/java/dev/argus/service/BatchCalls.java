@@ -9,6 +9,7 @@ import dev.argus.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeoutException;
  * Requests through a model's batcher, waited for never past their deadline, with the batcher's
  * failures turned into the domain's: a full queue is {@code QueueFull}, a closed one {@code
  * ShuttingDown}, an expired request {@code DeadlineExceeded}, a runtime failure {@code
- * InferenceFailed}. A request given up on is cancelled, so it leaves the queue before compute.
+ * InferenceFailed}. A request given up on is cancelled, so it leaves the queue before compute; so
+ * is one its client calls off through the deadline's {@link Cancellation}, which then ends as
+ * {@code Cancelled}.
  */
 final class BatchCalls {
   private BatchCalls() {}
@@ -43,12 +46,16 @@ final class BatchCalls {
       Deadline deadline,
       Ticker ticker,
       Expectation expected) {
+    if (deadline.cancellation().isCancelled()) {
+      throw deadline.cancelled(model.name());
+    }
     if (deadline.remainingNanos(ticker) <= 0) {
       throw deadline.exceeded(model.name());
     }
     List<CompletableFuture<BatchResult>> pending = new ArrayList<>(requests.size());
     try {
       pending.addAll(submit(model, requests, deadline, expected));
+      pending.forEach(queued -> deadline.cancellation().watch(queued));
       List<BatchResult> results = new ArrayList<>(requests.size());
       for (CompletableFuture<BatchResult> p : pending) {
         results.add(await(model, p, deadline, ticker));
@@ -84,6 +91,8 @@ final class BatchCalls {
       return pending.get(Math.max(0, deadline.remainingNanos(ticker)), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw deadline.exceeded(model.name());
+    } catch (CancellationException e) {
+      throw deadline.cancelled(model.name());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ArgusException.ShuttingDown();

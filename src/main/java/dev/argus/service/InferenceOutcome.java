@@ -46,6 +46,9 @@ record InferenceOutcome(
   /** The model exists but is loading, failed to load, or stalled. */
   static final String NOT_READY = "not_ready";
 
+  /** The client gave up (a cancelled gRPC call); not the server's failure. */
+  static final String CANCELLED = "cancelled";
+
   /** The request's deadline passed. */
   static final String TIMEOUT = "timeout";
 
@@ -98,6 +101,7 @@ record InferenceOutcome(
       case ArgusException.QueueFull x -> REJECTED;
       case ArgusException.ShuttingDown x -> REJECTED;
       case ArgusException.DeadlineExceeded x -> TIMEOUT;
+      case ArgusException.Cancelled x -> CANCELLED;
       case ArgusException.InferenceFailed x -> ERROR;
     };
   }

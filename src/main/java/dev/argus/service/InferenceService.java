@@ -84,7 +84,7 @@ public final class InferenceService implements AutoCloseable {
    * @param timeout how long the request may take from now; past it the answer is a timeout
    */
   public Classification classify(ImageRequest request, Duration timeout, RequestRecord record) {
-    Deadline deadline = Deadline.after(ticker, timeout);
+    Deadline deadline = Deadline.after(ticker, timeout, Cancellation.NONE);
     PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
     ServingModel model = null;
     String asked = request.model();
@@ -117,7 +117,13 @@ public final class InferenceService implements AutoCloseable {
    * @throws ArgusException.InvalidInput when the inputs do not fit the model's metadata
    */
   public InferResult infer(TensorRequest request, Duration timeout, RequestRecord record) {
-    Deadline deadline = Deadline.after(ticker, timeout);
+    return infer(request, timeout, Cancellation.NONE, record);
+  }
+
+  /** {@link #infer(TensorRequest, Duration, RequestRecord)} that its client may call off. */
+  public InferResult infer(
+      TensorRequest request, Duration timeout, Cancellation cancellation, RequestRecord record) {
+    Deadline deadline = Deadline.after(ticker, timeout, cancellation);
     PhaseClock clock = new PhaseClock(request.decodeStartNanos(), Phase.DECODE);
     ServingModel model = null;
     try {

@@ -59,6 +59,7 @@ public final class ServerProcess implements AutoCloseable {
             repository.toString()));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().put("ARGUS_SERVER_SHUTDOWN_GRACE", "20s");
+    pb.environment().put("ARGUS_GRPC_PORT", "-1"); // not 8081: tests share this machine
     pb.environment().put("ARGUS_LOGGING_FORMAT", "json");
     pb.environment().putAll(environment);
     Path log = dir.resolve("server.log");

@@ -57,6 +57,7 @@ public final class TestServer implements AutoCloseable {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("server.host", "127.0.0.1");
     flags.put("server.port", "0");
+    flags.put("grpc.port", String.valueOf(dev.argus.config.GrpcConfig.ANY_PORT));
     flags.put("models.repository", repository.toString());
     flags.put("server.shutdown_grace", "5s");
     flags.putAll(settings);
@@ -71,6 +72,16 @@ public final class TestServer implements AutoCloseable {
 
   public ArgusServer server() {
     return server;
+  }
+
+  /** The gRPC port (the test's settings may turn gRPC off with {@code grpc.port: 0}). */
+  public int grpcPort() {
+    return server.grpcPort().orElseThrow(() -> new IllegalStateException("gRPC is off"));
+  }
+
+  /** A plaintext channel to the gRPC port; close it with {@code shutdownNow()}. */
+  public io.grpc.ManagedChannel grpcChannel() {
+    return io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build();
   }
 
   public URI uri(String path) {

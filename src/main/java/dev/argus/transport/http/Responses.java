@@ -7,11 +7,11 @@ import dev.argus.observe.RequestRecord;
 import dev.argus.service.ArgusException;
 import dev.argus.transport.edge.EdgeException;
 import dev.argus.transport.edge.RequestIds;
+import dev.argus.transport.edge.ServerTiming;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +49,7 @@ public final class Responses {
 
   /** The phase durations as a {@code Server-Timing} header, in milliseconds. */
   public static void serverTiming(ServerResponse res, PhaseTimings t) {
-    res.header(
-        HeaderNames.create("Server-Timing"),
-        String.format(
-            Locale.ROOT,
-            "decode;dur=%.3f, preprocess;dur=%.3f, queue;dur=%.3f, compute;dur=%.3f,"
-                + " postprocess;dur=%.3f",
-            t.decodeNanos() / 1e6,
-            t.preprocessNanos() / 1e6,
-            t.queueNanos() / 1e6,
-            t.computeNanos() / 1e6,
-            t.postprocessNanos() / 1e6));
+    res.header(HeaderNames.create(ServerTiming.NAME), ServerTiming.of(t));
   }
 
   /** The HTTP status of each kind of inference failure. */
@@ -71,6 +61,8 @@ public final class Responses {
       case ArgusException.QueueFull x -> 503;
       case ArgusException.ShuttingDown x -> 503;
       case ArgusException.DeadlineExceeded x -> 504;
+      // Only gRPC calls are cancelled; nginx's "client closed request", should one ever be logged.
+      case ArgusException.Cancelled x -> 499;
       case ArgusException.InferenceFailed x -> 500;
     };
   }
