@@ -130,7 +130,10 @@ final class ImagePipeline {
     return selected;
   }
 
-  /** An image's drift features: size, mean of each channel of its tensor, top-1 confidence. */
+  /**
+   * An image's drift features: size, mean of each channel of its tensor (from a bounded sample,
+   * {@link SampledMean}), top-1 confidence.
+   */
   static InferenceOutcome.DriftSample driftSample(Prepared image, Classification.Prediction top) {
     Tensor input = image.input();
     Map<String, Double> features = new LinkedHashMap<>();
@@ -141,11 +144,7 @@ final class ImagePipeline {
     int plane = pixels.length / 3;
     String[] channels = {"channel_0_mean", "channel_1_mean", "channel_2_mean"};
     for (int c = 0; c < 3; c++) {
-      double sum = 0;
-      for (int i = c * plane; i < (c + 1) * plane; i++) {
-        sum += pixels[i];
-      }
-      features.put(channels[c], sum / plane);
+      features.put(channels[c], SampledMean.of(pixels, c * plane, (c + 1) * plane));
     }
     return new InferenceOutcome.DriftSample(features, top.label());
   }

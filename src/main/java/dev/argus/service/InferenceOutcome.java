@@ -133,40 +133,17 @@ record InferenceOutcome(
     return sb.toString();
   }
 
-  /** A tensor request's drift features: the mean of each numeric input. */
+  /**
+   * A tensor request's drift features: the mean of each numeric input (BYTES, BOOL and 8- and
+   * 16-bit types have none), from a bounded sample of its values ({@link SampledMean}).
+   */
   static DriftSample inputMeans(Map<String, Tensor> inputs) {
     Map<String, Double> means = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
       Object d = e.getValue().data();
-      double sum = 0;
-      int n = java.lang.reflect.Array.getLength(d);
-      switch (d) {
-        case float[] f -> {
-          for (float v : f) {
-            sum += v;
-          }
-        }
-        case double[] f -> {
-          for (double v : f) {
-            sum += v;
-          }
-        }
-        case long[] f -> {
-          for (long v : f) {
-            sum += v;
-          }
-        }
-        case int[] f -> {
-          for (int v : f) {
-            sum += v;
-          }
-        }
-        default -> {
-          continue; // BYTES, BOOL, 8- and 16-bit types: no mean worth comparing
-        }
-      }
-      if (n > 0) {
-        means.put("input_" + e.getKey() + "_mean", sum / n);
+      double mean = SampledMean.of(d, 0, java.lang.reflect.Array.getLength(d));
+      if (!Double.isNaN(mean)) {
+        means.put("input_" + e.getKey() + "_mean", mean);
       }
     }
     return new DriftSample(means, null);
