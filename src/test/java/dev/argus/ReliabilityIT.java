@@ -231,8 +231,9 @@ class ReliabilityIT {
             runtime,
             true)) {
       runtime.inject(FaultRuntime.Fault.HANG);
-      // One request hangs in the model; the next one waits in the queue behind it.
+      // One request hangs in the model; the next one, sent once it does, waits in the queue.
       Thread.ofVirtual().start(() -> server.postMultipart("/predict", photo));
+      assertThat(runtime.awaitHangingRun(Duration.ofSeconds(15))).isTrue();
       Thread.ofVirtual().start(() -> server.postMultipart("/predict", photo));
       await()
           .atMost(Duration.ofSeconds(15))

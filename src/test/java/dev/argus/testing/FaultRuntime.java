@@ -26,11 +26,18 @@ public final class FaultRuntime implements ModelRuntime {
   private final OnnxModelRuntime real = new OnnxModelRuntime();
   private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
   private volatile CountDownLatch released = new CountDownLatch(1);
+  private final java.util.concurrent.Semaphore hung = new java.util.concurrent.Semaphore(0);
+
+  /** Waits until a run is hanging (since the fault was injected); true if one did in time. */
+  public boolean awaitHangingRun(java.time.Duration timeout) throws InterruptedException {
+    return hung.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
 
   /** From now on, runs do this. */
   public void inject(Fault f) {
     if (f == Fault.HANG) {
       released = new CountDownLatch(1);
+      hung.drainPermits();
     }
     fault.set(f);
   }
@@ -55,6 +62,7 @@ public final class FaultRuntime implements ModelRuntime {
         switch (fault.get()) {
           case OUT_OF_MEMORY -> throw new OutOfMemoryError("injected: Java heap space");
           case HANG -> {
+            hung.release();
             try {
               released.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -67,11 +67,23 @@ final class OnnxModel implements Model {
     }
   }
 
+  /**
+   * Native memory the numeric inputs of this thread's runs are copied into, reused from one run to
+   * the next: ONNX Runtime reads a direct buffer in place, where from a heap array it would
+   * allocate, zero and fill a new direct buffer per input per run. Grown as needed; a thread keeps
+   * at most {@link #KEEP_INPUT_BYTES} between runs.
+   */
+  private static final ThreadLocal<ByteBuffer[]> INPUT_MEMORY =
+      ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
+  private static final long KEEP_INPUT_BYTES = 64L << 20;
+
   private Map<String, Tensor> runOpen(Map<String, Tensor> inputs) {
     Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
+    ByteBuffer memory = inputMemory(inputs);
     try {
       for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-        onnxInputs.put(e.getKey(), toOnnx(env, e.getValue()));
+        onnxInputs.put(e.getKey(), toOnnx(env, e.getValue(), memory));
       }
       try (OrtSession.Result result = session.run(onnxInputs)) {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
@@ -89,7 +101,64 @@ final class OnnxModel implements Model {
           "ONNX Runtime failed: " + OnnxModelRuntime.firstLine(e.getMessage()), e);
     } finally {
       onnxInputs.values().forEach(OnnxTensor::close);
+      if (memory != null && memory.capacity() > KEEP_INPUT_BYTES) {
+        INPUT_MEMORY.get()[0] = null;
+      }
     }
+  }
+
+  /** This thread's input memory, large enough for every numeric input of one run; null if none. */
+  private static ByteBuffer inputMemory(Map<String, Tensor> inputs) {
+    long bytes = 0;
+    for (Tensor t : inputs.values()) {
+      bytes += directBytes(t);
+    }
+    if (bytes == 0 || bytes > Integer.MAX_VALUE) {
+      return null;
+    }
+    ByteBuffer[] held = INPUT_MEMORY.get();
+    if (held[0] == null || held[0].capacity() < bytes) {
+      held[0] = ByteBuffer.allocateDirect((int) Math.max(bytes, 64 * 1024));
+    }
+    ByteBuffer memory = held[0].clear();
+    memory.order(ByteOrder.nativeOrder());
+    return memory;
+  }
+
+  /** Bytes a tensor takes in native memory when it goes there directly; 0 when it does not. */
+  private static long directBytes(Tensor t) {
+    long n = t.shape().elementCount();
+    return switch (t.type()) {
+      case FP32, INT32 -> 4 * n;
+      case FP64, INT64 -> 8 * n;
+      default -> 0;
+    };
+  }
+
+  /**
+   * {@code t} as an ONNX Runtime tensor; FP32, FP64, INT32 and INT64 data are copied into the next
+   * slice of {@code memory} (when there is one) and used there in place.
+   */
+  static OnnxTensor toOnnx(OrtEnvironment env, Tensor t, ByteBuffer memory) throws OrtException {
+    long bytes = directBytes(t);
+    if (memory == null || bytes == 0) {
+      return toOnnx(env, t);
+    }
+    ByteBuffer slice = memory.slice(memory.position(), (int) bytes).order(ByteOrder.nativeOrder());
+    memory.position(memory.position() + (int) bytes);
+    long[] shape = t.shape().dims();
+    return switch (t.type()) {
+      case FP32 ->
+          OnnxTensor.createTensor(env, slice.asFloatBuffer().put((float[]) t.data()).flip(), shape);
+      case FP64 ->
+          OnnxTensor.createTensor(
+              env, slice.asDoubleBuffer().put((double[]) t.data()).flip(), shape);
+      case INT32 ->
+          OnnxTensor.createTensor(env, slice.asIntBuffer().put((int[]) t.data()).flip(), shape);
+      case INT64 ->
+          OnnxTensor.createTensor(env, slice.asLongBuffer().put((long[]) t.data()).flip(), shape);
+      default -> toOnnx(env, t);
+    };
   }
 
   @Override

@@ -32,8 +32,15 @@ public final class Bodies {
       return new byte[0];
     }
     HttpLimits limits = HttpLimits.of(req);
+    // The declared length sizes the buffer, unless the body is decoded (gzip) as it is read.
+    boolean encoded =
+        req.headers()
+            .first(io.helidon.http.HeaderNames.CONTENT_ENCODING)
+            .filter(e -> !e.isBlank() && !e.trim().equalsIgnoreCase("identity"))
+            .isPresent();
     BodyReader reader =
-        new BodyReader(req.content().inputStream(), limit, true, declared.orElse(-1));
+        new BodyReader(
+            req.content().inputStream(), limit, true, encoded ? -1 : declared.orElse(-1));
     Thread.ofVirtual().name("argus-body").start(reader);
     BodyReader.End end;
     try {

@@ -26,6 +26,10 @@ final class BodyReader implements Runnable {
   private final long limit;
   private final boolean keep;
   private final ByteArrayOutputStream out;
+
+  /** The body, read straight into its place when its length was declared (no growing copies). */
+  private final byte[] exact;
+
   private final Object lock = new Object();
   private volatile long lastProgress = System.nanoTime();
   private volatile long total;
@@ -41,10 +45,9 @@ final class BodyReader implements Runnable {
     this.in = in;
     this.limit = limit;
     this.keep = keep;
-    this.out =
-        keep
-            ? new ByteArrayOutputStream((int) Math.min(expected < 0 ? 8192 : expected, limit))
-            : null;
+    boolean declared = keep && expected >= 0 && expected <= limit;
+    this.exact = declared ? new byte[(int) expected] : null;
+    this.out = keep && !declared ? new ByteArrayOutputStream(8192) : null;
   }
 
   @Override
@@ -52,6 +55,17 @@ final class BodyReader implements Runnable {
     End result = End.DONE;
     Exception error = null;
     try (in) {
+      if (exact != null) {
+        result = readExact();
+        if (result != null) {
+          synchronized (lock) {
+            end = result;
+            lock.notifyAll();
+          }
+          return;
+        }
+        result = End.TOO_LARGE; // more than the declared length: the read below would not fit
+      }
       byte[] buffer = new byte[16 * 1024];
       int n;
       while ((n = in.read(buffer)) >= 0) {
@@ -75,6 +89,27 @@ final class BodyReader implements Runnable {
       failure = error;
       lock.notifyAll();
     }
+  }
+
+  /**
+   * Reads the declared length into {@link #exact}; DONE when the body was exactly that long, null
+   * when it went on past it (the server's HTTP layer does not let that happen: the entity stream
+   * ends at the declared length).
+   */
+  private End readExact() throws java.io.IOException {
+    int at = 0;
+    while (at < exact.length) {
+      int n = in.read(exact, at, exact.length - at);
+      if (n < 0) {
+        // Not an EOFException: that one means a compressed body that does not decode.
+        throw new java.io.IOException(
+            "body ended after " + at + " of its " + exact.length + " declared bytes");
+      }
+      at += n;
+      total = at;
+      lastProgress = System.nanoTime();
+    }
+    return in.read() < 0 ? End.DONE : null;
   }
 
   /** Why waiting ended without the body: the client went silent, or the whole body is late. */
@@ -117,7 +152,7 @@ final class BodyReader implements Runnable {
   }
 
   byte[] bytes() {
-    return out.toByteArray();
+    return exact != null ? exact : out.toByteArray();
   }
 
   Exception failure() {
