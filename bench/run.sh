@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--runs N] [--seconds S] [SCENARIO ... | all]
 #
-# Scenarios: ceiling overhead grpc observability batching health overload metrics startup micro (all = every
+# Scenarios: ceiling overhead grpc observability batching health overload metrics startup memory micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
@@ -12,7 +12,7 @@
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-all_scenarios=(ceiling overhead grpc observability batching health overload metrics startup micro)
+all_scenarios=(ceiling overhead grpc observability batching health overload metrics startup memory micro)
 runs=3 secs=5 warmup=20 smoke=0 selected=()
 while (($#)); do
   case "$1" in
@@ -107,7 +107,9 @@ launch_argus() {
   cp "$triage" "$models/image-triage/model.yaml"
   argus_port=$((next_port++))
   # gRPC off unless a scenario asks for it (ARGUS_GRPC_PORT=... among the variables).
-  env ARGUS_GRPC_PORT=0 "$@" "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" serve --host 127.0.0.1 \
+  # Through the launcher, so the JVM runs with the defaults a user gets (heap included); it execs
+  # java, so the pid is the server's.
+  env ARGUS_GRPC_PORT=0 "$@" ARGUS_JAVA="$java_bin" "$root/argus" serve --host 127.0.0.1 \
     --port "$argus_port" --model-repository "$models" > "$work/$name.log" 2>&1 &
   argus_pid=$!
   pids+=("$argus_pid")
@@ -582,8 +584,12 @@ scenario_startup() {
   text "Start to ready: from launching the JVM (the shaded jar, Argus as shipped, the bench repository:"
   text "image-triage, mlp-1024x10, PP-OCRv4 det, each loaded and warmed up) to the first 200 from /readyz,"
   text "polled every 50 ms. Resident memory (VmRSS) once ready and idle, and after a ${secs} s saturation"
-  text "run of /predict (8 connections)."
-  local i t0 t1 idle
+  text "run of /predict (8 connections). Cold start: throughput of the bundled 1-Mpixel photo (meal_1.jpg)"
+  text "to /predict at 8 connections in the first 10 s after /readyz turned 200, ÷ the same load once"
+  text "the server has served it for 60 s (steady state; the figures after it say how long that takes)."
+  local i t0 t1 idle first steady photo="$root/models/image-triage/test-images/meal_1.jpg"
+  local cold_secs=10 steady_after=60
+  ((smoke)) && cold_secs=1 steady_after=1
   for i in $(seq 1 "$runs"); do
     t0="$(date +%s%N)"
     launch_argus startup "$work/triage-shipped.yaml"
@@ -594,14 +600,69 @@ scenario_startup() {
     done
     t1="$(date +%s%N)"
     fig start_to_ready_ms "$(( (t1 - t0) / 1000000 ))"
-    sleep 1
     idle="$(rss_mib "$argus_pid")"
     fig idle_rss_mib "$idle"
-    load image 8 /predict/image-triage >/dev/null
+    read -r first _ _ _ <<< "$(IMAGE_FILE="$photo" load image 8 /predict/image-triage "$cold_secs")"
+    fig cold.first_10s_rps "$first"
+    IMAGE_FILE="$photo" load image 8 /predict/image-triage "$steady_after" >/dev/null
+    read -r steady _ _ _ <<< "$(IMAGE_FILE="$photo" load image 8 /predict/image-triage "$cold_secs")"
+    fig cold.steady_rps "$steady"
     fig loaded_rss_mib "$(rss_mib "$argus_pid")"
     stop_argus
   done
   ratio loaded_vs_idle_rss_ratio loaded_rss_mib idle_rss_mib
+  ratio cold.first_10s_vs_steady_ratio cold.first_10s_rps cold.steady_rps
+}
+
+# eden_bytes PORT: bytes allocated in the young generation so far (client_java's
+# jvm_memory_pool_allocated_bytes_total, counted at each collection, over the Eden pools).
+eden_bytes() {
+  curl -s "http://127.0.0.1:$1/metrics" |
+    awk '/^jvm_memory_pool_allocated_bytes_total\{.*Eden/ { s += $NF } END { printf "%.0f", s }'
+}
+
+scenario_memory() {
+  local soak=600 every=10
+  ((smoke)) && soak=5 every=1
+  local photo="$root/models/image-triage/test-images/meal_1.jpg"
+  text "Memory as shipped: the launcher's defaults (heap 512 MiB), image-triage as shipped. Soak: the"
+  text "bundled 1-Mpixel photo (meal_1.jpg) posted to /predict by wrk at 8 connections for $soak s, the"
+  text "server's resident size (VmRSS) read every $every s; RSS at the half-way point and at the end, their"
+  text "ratio (flat: within 5%), and the most it reached. Allocation per request: bytes allocated in the"
+  text "young generation (jvm_memory_pool_allocated_bytes_total over the Eden pools, counted at each"
+  text "collection) over a ${secs} s run, divided by the requests served, for the binary tensor path and"
+  text "the photo path (humongous arrays allocated straight into the old generation are not in it)."
+  start_argus memory "$work/triage-shipped.yaml"
+  warm image-tensor 8 /v2/models/image-triage/infer
+  IMAGE_FILE="$photo" warm image 8 /predict/image-triage
+  local i e0 e1 n
+  for i in $(seq 1 "$runs"); do
+    e0="$(eden_bytes "$argus_port")"
+    read -r _ _ _ n <<< "$(load image-tensor 8 /v2/models/image-triage/infer)"
+    e1="$(eden_bytes "$argus_port")"
+    fig tensor.alloc_kib_per_request "$(python3 -c "print(round(($e1 - $e0) / 1024 / max(1, $n), 1))")"
+    e0="$(eden_bytes "$argus_port")"
+    read -r _ _ _ n <<< "$(IMAGE_FILE="$photo" load image 8 /predict/image-triage)"
+    e1="$(eden_bytes "$argus_port")"
+    fig photo.alloc_kib_per_request "$(python3 -c "print(round(($e1 - $e0) / 1024 / max(1, $n), 1))")"
+  done
+  IMAGE="$photo" wrk -t2 -c8 -d"${soak}s" --timeout 10s -s "$root/bench/lua/predict.lua" \
+    "http://127.0.0.1:$argus_port/predict/image-triage" > "$work/soak.out" &
+  local loader=$! rss_points=() t
+  for ((t = every; t <= soak; t += every)); do
+    sleep "$every"
+    rss_points+=("$(rss_mib "$argus_pid")")
+  done
+  wait "$loader"
+  grep -q 'errors=0 non2xx=0' "$work/soak.out" || { echo "bench: errors in the soak: $(cat "$work/soak.out")" >&2; exit 1; }
+  stop_argus
+  local half="${rss_points[$(( ${#rss_points[@]} / 2 ))]}" last="${rss_points[-1]}" max
+  max="$(printf '%s\n' "${rss_points[@]}" | sort -n | tail -n 1)"
+  fig soak.rss_half_mib "$half"; fig soak.rss_end_mib "$last"; fig soak.rss_max_mib "$max"
+  fig soak.rps "$(sed -nE 's/.*rps=([^ ]+).*/\1/p' "$work/soak.out")"
+  text ""
+  text "RSS every $every s (MiB): ${rss_points[*]}"
+  ratio soak.rss_end_vs_half_ratio soak.rss_end_mib soak.rss_half_mib
 }
 
 scenario_micro() {
