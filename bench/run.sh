@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark harness: every performance goal as a ratio of two figures measured in one run.
 #
-#   bench/run.sh [--smoke] [--runs N] [--seconds S] [SCENARIO ... | all]
+#   bench/run.sh [--smoke] [--runs N] [--seconds S] [--warmup S] [SCENARIO ... | all]
 #
 # Scenarios: ceiling overhead grpc observability batching health overload metrics startup memory micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
@@ -19,6 +19,7 @@ while (($#)); do
     --smoke) smoke=1 runs=1 secs=1 warmup=1 ;;
     --runs) runs="$2"; shift ;;
     --seconds) secs="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
     all) selected+=("${all_scenarios[@]}") ;;
     -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *)
@@ -47,6 +48,7 @@ trap cleanup EXIT
 started="$(date +%s)"
 cores="$(nproc)"
 build_bench   # the server jar, the bench module; sets java_bin, jar, bench_cp (lib.sh)
+cp "$jar" "$work/argus.jar"   # every server runs this one, even if the sources change meanwhile
 
 # --- inputs: models and request bodies -------------------------------------------------------------
 models="$work/models"
@@ -109,7 +111,7 @@ launch_argus() {
   # gRPC off unless a scenario asks for it (ARGUS_GRPC_PORT=... among the variables).
   # Through the launcher, so the JVM runs with the defaults a user gets (heap included); it execs
   # java, so the pid is the server's.
-  env ARGUS_GRPC_PORT=0 "$@" ARGUS_JAVA="$java_bin" "$root/argus" serve --host 127.0.0.1 \
+  env ARGUS_GRPC_PORT=0 "$@" ARGUS_JAVA="$java_bin" ARGUS_JAR="$work/argus.jar" "$root/argus" serve --host 127.0.0.1 \
     --port "$argus_port" --model-repository "$models" > "$work/$name.log" 2>&1 &
   argus_pid=$!
   pids+=("$argus_pid")
@@ -335,52 +337,94 @@ scenario_grpc() {
   done
 }
 
+# measured_p99 KIND CONNECTIONS PATH: like measured, with the p99; prints "rps p99_ms cpu_us".
+measured_p99() {
+  local c0 c1 rps p99 n
+  c0="$(cpu_us "$argus_pid")"
+  read -r rps _ p99 n <<< "$(load "$1" "$2" "$3")"
+  c1="$(cpu_us "$argus_pid")"
+  echo "$rps $p99 $(python3 -c "print(round(($c1 - $c0) / max(1, $n), 1))")"
+}
+
+# metric_sum NAME: the sum of every sample of NAME on the running server's /metrics.
+metric_sum() {
+  curl -fsS "http://127.0.0.1:$argus_port/metrics?name%5B%5D=$1" |
+    awk -v n="$1" '$1 ~ "^"n"({|$)" { s += $NF } END { printf "%.0f", s }'
+}
+
 scenario_observability() {
-  text "Everything on ÷ everything off, at saturation (4 connections). On: metrics, traces sampled at"
-  text "100% exported over OTLP/HTTP to a live receiver (dev.argus.bench.OtlpSink, which must have"
-  text "received them), JSON logs at INFO (the canonical line per request) to a file, drift monitoring."
-  text "Off: metrics.enabled false (no /metrics, no JVM collectors; Argus still records its own metrics,"
-  text "which the SLO tracker and /v2 stats read: the micro scenario prices that), tracing off,"
-  text "logging.level WARN, drift off. Workloads: mlp-1024x10"
-  text "(binary tensors; the server is nearly all of the cost, so this is the worst case) and"
-  text "image-triage (224x224 JPEG to /predict, batching off)."
+  text "What each signal costs, at saturation: the same servers one signal apart, from everything off to"
+  text "everything on, each after the same warm-up. off: metrics.enabled false (no /metrics, no JVM"
+  text "collectors; Argus still records its own metrics, which the SLO tracker and /v2 stats read: the"
+  text "micro scenario prices that), logging.level WARN, drift off, tracing off. metrics: + /metrics and"
+  text "its collectors. text_logs: + the canonical line per request at INFO, text, to stdout (a file"
+  text "here). json_logs: the same line as JSON to logging.file instead (the console then only gets"
+  text "WARN and above). traces: + every request sampled and exported over OTLP/HTTP to a live receiver"
+  text "(dev.argus.bench.OtlpSink, which counts the server spans it receives against the predictions"
+  text "served). on: + drift monitoring, which is everything on. Workloads: mlp-1024x10 (binary tensors,"
+  text "32 connections; the server is nearly all of the cost, so this is the worst case), image-triage"
+  text "as shipped with a binary tensor and a 224x224 JPEG to /predict (8 connections). Each step's cost"
+  text "is the server CPU per request it adds over the step before it (µs)."
   "$java_bin" -cp "$bench_cp" dev.argus.bench.OtlpSink > "$work/otlp.out" 2>&1 & # not via a function: kill must reach java
   local sink=$! i
   pids+=("$sink")
   for i in $(seq 1 50); do grep -q '^OTLP port=' "$work/otlp.out" && break; sleep 0.2; done
   local otlp_port
   otlp_port="$(sed -n 's/^OTLP port=//p' "$work/otlp.out")"
-  local mode rps p99
-  for mode in on off; do
-    if [[ $mode == on ]]; then
-      start_argus obs-on "$work/triage-unbatched.yaml" ARGUS_TRACING_ENABLED=true \
-        ARGUS_TRACING_ENDPOINT="http://127.0.0.1:$otlp_port" ARGUS_TRACING_SAMPLER=always_on \
-        ARGUS_LOGGING_FORMAT=json ARGUS_LOGGING_FILE="$work/obs-on.json.log"
-    else
-      start_argus obs-off "$work/triage-unbatched.yaml" ARGUS_METRICS_ENABLED=false \
-        ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false
-    fi
-    warm mlp 4 /v2/models/mlp/infer
-    warm image 4 /predict/image-triage
+  local off=(ARGUS_METRICS_ENABLED=false ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false)
+  local traces=(ARGUS_TRACING_ENABLED=true ARGUS_TRACING_ENDPOINT="http://127.0.0.1:$otlp_port"
+    ARGUS_TRACING_SAMPLER=always_on)
+  local json=(ARGUS_LOGGING_FORMAT=json ARGUS_LOGGING_FILE="$work/obs.json.log")
+  local step vars rps p99 cpu w served posts0 posts1 dropped prev=""
+  for step in off metrics text_logs json_logs traces on; do
+    case $step in
+      off) vars=("${off[@]}") ;;
+      metrics) vars=(ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false) ;;
+      text_logs) vars=(ARGUS_DRIFT_ENABLED=false) ;;
+      json_logs) vars=(ARGUS_DRIFT_ENABLED=false "${json[@]}") ;;
+      traces) vars=(ARGUS_DRIFT_ENABLED=false "${json[@]}" "${traces[@]}") ;;
+      on) vars=("${json[@]}" "${traces[@]}") ;;
+    esac
+    posts0="$(curl -fsS "http://127.0.0.1:$otlp_port/stats" | sed -E 's/.*posts=([0-9]+).*/\1/')"
+    start_argus "obs-$step" "$work/triage-shipped.yaml" "${vars[@]}"
+    warm mlp 32 /v2/models/mlp/infer
+    warm image-tensor 8 /v2/models/image-triage/infer
+    warm image 8 /predict/image-triage
     for i in $(seq 1 "$runs"); do
-      read -r rps _ p99 _ <<< "$(load mlp 4 /v2/models/mlp/infer)"
-      fig "mlp.$mode.rps" "$rps"; fig "mlp.$mode.p99_ms" "$p99"
-      read -r rps _ p99 _ <<< "$(load image 4 /predict/image-triage)"
-      fig "image.$mode.rps" "$rps"; fig "image.$mode.p99_ms" "$p99"
+      for w in "mlp 32 /v2/models/mlp/infer" "image_tensor 8 /v2/models/image-triage/infer" \
+        "image_jpeg 8 /predict/image-triage"; do
+        read -r kind conns path <<< "$w"
+        case $kind in image_tensor) kind=image-tensor ;; image_jpeg) kind=image ;; esac
+        read -r rps p99 cpu <<< "$(measured_p99 "$kind" "$conns" "$path")"
+        kind="${w%% *}"
+        fig "$kind.$step.rps" "$rps"; fig "$kind.$step.p99_ms" "$p99"; fig "$kind.$step.cpu_us" "$cpu"
+      done
     done
-    stop_argus
+    if [[ $step == traces || $step == on ]]; then
+      served="$(metric_sum inference_requests_total)"
+      dropped="$(metric_sum tracing_spans_dropped_total)"
+    fi
+    stop_argus   # closing the tracer flushes what it holds
+    if [[ $step == traces || $step == on ]]; then
+      sleep 1
+      posts1="$(curl -fsS "http://127.0.0.1:$otlp_port/stats" | sed -E 's/.*posts=([0-9]+).*/\1/')"
+      fig "$step.predictions_served" "$served"
+      fig "$step.server_spans_received" "$((posts1 - posts0))"
+      fig "$step.spans_dropped_counted" "$dropped"
+      text "$step: $served predictions served, $((posts1 - posts0)) server spans received, $dropped spans counted as dropped."
+    fi
+    if [[ -n $prev ]]; then
+      for w in mlp image_tensor image_jpeg; do diff_of "$w.$step.cpu_cost_us" "$w.$step.cpu_us" "$w.$prev.cpu_us"; done
+    fi
+    prev="$step"
   done
   kill "$sink"; wait "$sink" 2>/dev/null || true
-  local exported
-  exported="$(sed -n 's/^OTLP requests=\([0-9]*\).*/\1/p' "$work/otlp.out")"
-  [[ "${exported:-0}" -gt 0 ]] || { echo "bench: the OTLP sink received no spans" >&2; exit 1; }
-  [[ -s "$work/obs-on.json.log" ]] || { echo "bench: no JSON log file was written" >&2; exit 1; }
-  text ""
-  text "The OTLP sink received $exported export requests; the JSON log file grew to $(du -k "$work/obs-on.json.log" | cut -f1) KiB."
-  ratio mlp.throughput_ratio mlp.on.rps mlp.off.rps
-  ratio mlp.p99_ratio mlp.on.p99_ms mlp.off.p99_ms
-  ratio image.throughput_ratio image.on.rps image.off.rps
-  ratio image.p99_ratio image.on.p99_ms image.off.p99_ms
+  [[ -s "$work/obs.json.log" ]] || { echo "bench: no JSON log file was written" >&2; exit 1; }
+  for w in mlp image_tensor image_jpeg; do
+    ratio "$w.throughput_ratio" "$w.on.rps" "$w.off.rps"
+    ratio "$w.p99_ratio" "$w.on.p99_ms" "$w.off.p99_ms"
+    diff_of "$w.cpu_on_minus_off_us" "$w.on.cpu_us" "$w.off.cpu_us"
+  done
 }
 
 scenario_batching() {
@@ -671,11 +715,12 @@ scenario_micro() {
   text "BatcherHandoffBenchmark: submit to a DynamicBatcher whose model answers at once, and wait (max"
   text "batch 1 and 8, no delay). MetricsRecordingBenchmark: every metric one successful prediction"
   text "records, on 1 and 2 threads. TensorJsonParseBenchmark: an Open Inference Protocol body parsed to"
-  text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]."
+  text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]. CanonicalLineBenchmark: the canonical"
+  text "line of one tensor request built, encoded and written to a null stream, text and JSON."
   local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s)
   ((smoke)) && jmh_args=(-f 1 -wi 0 -i 1 -r 200ms)
   bench_java org.openjdk.jmh.Main "${jmh_args[@]}" -rf json -rff "$work/jmh.json" \
-    'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark' >&2
+    'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark|CanonicalLineBenchmark' >&2
   python3 - "$work/jmh.json" >> "$samples" <<'PY'
 import json, sys
 for b in json.load(open(sys.argv[1])):

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One request identity across traces, logs and metrics, checked against a real OTLP/HTTP receiver
- * that decodes what Argus exports: the client's trace continues into Argus with the phase spans
+ * that decodes what Argus exports: the client's trace continues into Argus with the phase events
  * under the server span, batches are linked both ways to their requests, the log lines and the
  * exemplars carry the same ids, and an exporter whose endpoint is down or never answers costs the
  * requests nothing but is counted.
@@ -110,22 +110,25 @@ class TracingIT {
           .containsEntry("deployment.environment", "it")
           .containsKeys("service.version", "host.name");
 
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() ->
-              assertThat(receiver.spans())
-                  .filteredOn(s -> s.parentSpanId().equals(serverSpanId))
-                  .extracting(OtlpReceiver.Received::name)
-                  .contains("decode", "preprocess", "queue", "postprocess"));
-      for (OtlpReceiver.Received child : receiver.spans()) {
-        if (child.parentSpanId().equals(serverSpanId)) {
-          assertThat(child.traceId()).isEqualTo(CLIENT_TRACE);
-          assertThat(child.span().getStartTimeUnixNano())
-              .isGreaterThanOrEqualTo(serverSpan.span().getStartTimeUnixNano() - 1_000_000);
-          assertThat(child.span().getEndTimeUnixNano())
-              .isLessThanOrEqualTo(serverSpan.span().getEndTimeUnixNano() + 1_000_000);
-        }
+      // The phases are events on the server span, in order, inside it, each with its duration;
+      // no span per phase (tracing.phase_spans is off by default).
+      assertThat(serverSpan.span().getEventsList())
+          .extracting(io.opentelemetry.proto.trace.v1.Span.Event::getName)
+          .containsSubsequence("decode", "preprocess", "queue", "postprocess");
+      long previous = 0;
+      for (var event : serverSpan.span().getEventsList()) {
+        assertThat(event.getTimeUnixNano())
+            .isGreaterThanOrEqualTo(
+                Math.max(previous, serverSpan.span().getStartTimeUnixNano() - 1_000_000))
+            .isLessThanOrEqualTo(serverSpan.span().getEndTimeUnixNano() + 1_000_000);
+        assertThat(event.getAttributesList())
+            .anySatisfy(a -> {
+              assertThat(a.getKey()).isEqualTo("argus.duration_ms");
+              assertThat(a.getValue().getDoubleValue()).isNotNegative();
+            });
+        previous = event.getTimeUnixNano();
       }
+      assertThat(receiver.spans()).noneMatch(s -> s.parentSpanId().equals(serverSpanId));
       // The batch that ran it links to the request span, and the request span links back.
       OtlpReceiver.Received batch =
           await()
@@ -161,6 +164,44 @@ class TracingIT {
       assertThat(fresh.headers().firstValue("traceparent").orElseThrow())
           .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]") // 03: W3C level 2 random trace id
           .doesNotContain(CLIENT_TRACE);
+    }
+  }
+
+  @Test
+  void phaseSpansGiveEachPhaseItsOwnChildSpanInsideTheServerSpan() throws Exception {
+    byte[] photo = Files.readAllBytes(TestModels.labelledPhotos().get(1));
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        TestServer server =
+            TestServer.start(
+                TestModels.bundledRepository(),
+                tracingTo(receiver.endpoint(), "tracing.phase_spans", "true"))) {
+      HttpResponse<String> response = server.send(predict(server, photo));
+      assertThat(response.statusCode()).isEqualTo(200);
+      String serverSpanId =
+          response.headers().firstValue("traceparent").orElseThrow().split("-")[2];
+      OtlpReceiver.Received serverSpan =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> find(receiver, serverSpanId), s -> s != null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() ->
+              assertThat(receiver.spans())
+                  .filteredOn(s -> s.parentSpanId().equals(serverSpanId))
+                  .extracting(OtlpReceiver.Received::name)
+                  .contains("decode", "preprocess", "queue", "postprocess"));
+      for (OtlpReceiver.Received child : receiver.spans()) {
+        if (child.parentSpanId().equals(serverSpanId)) {
+          assertThat(child.traceId()).isEqualTo(serverSpan.traceId());
+          assertThat(child.span().getStartTimeUnixNano())
+              .isGreaterThanOrEqualTo(serverSpan.span().getStartTimeUnixNano() - 1_000_000);
+          assertThat(child.span().getEndTimeUnixNano())
+              .isLessThanOrEqualTo(serverSpan.span().getEndTimeUnixNano() + 1_000_000);
+        }
+      }
+      assertThat(serverSpan.span().getEventsList())
+          .extracting(io.opentelemetry.proto.trace.v1.Span.Event::getName)
+          .doesNotContain("decode", "queue");
     }
   }
 

@@ -93,8 +93,15 @@ public final class ServeCommand implements Callable<Integer> {
           s -> Thread.ofPlatform().name("argus-stop").start(server::stop));
     }
     Runtime.getRuntime()
-        .addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(server::stop));
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("argus-shutdown")
+                .unstarted(() -> {
+                  server.stop();
+                  LogSetup.drain();
+                }));
     server.awaitStopped();
+    LogSetup.drain();
     return 0;
   }
 

@@ -15,7 +15,10 @@ public record LoggingConfig(
     boolean logPayloads,
     @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
             using = YamlBinder.ByteSizeDeserializer.class)
-        long payloadMaxBytes) {
+        long payloadMaxBytes,
+    String console,
+    int queueSize) {
+  private static final Set<String> CONSOLE = Set.of("auto", "all", "warn", "off");
   private static final Set<String> FORMATS = Set.of("json", "text");
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -32,6 +35,23 @@ public record LoggingConfig(
         "payload_max_bytes",
         payloadMaxBytes,
         "0..1MiB");
+    console = console == null ? "auto" : console.toLowerCase(Locale.ROOT);
+    Check.that(CONSOLE.contains(console), "console", console, "auto, all, warn or off");
+    Check.that(queueSize >= 0, "queue_size", queueSize, ">= 0 (0: write on the caller's thread)");
+  }
+
+  /**
+   * The lowest level the console writes, or null for none: {@code auto} is everything when there is
+   * no log file and WARN and above when there is one (the file has the rest), so a line is not
+   * encoded and written twice by default.
+   */
+  public String consoleThreshold() {
+    return switch (console) {
+      case "all" -> "TRACE";
+      case "warn" -> "WARN";
+      case "off" -> null;
+      default -> file.isEmpty() ? "TRACE" : "WARN";
+    };
   }
 
   /** The log file, when logs also go to one. */

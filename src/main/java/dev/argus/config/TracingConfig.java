@@ -15,7 +15,11 @@ public record TracingConfig(
     String protocol,
     String sampler,
     double samplerArg,
-    Duration exportTimeout) {
+    Duration exportTimeout,
+    boolean phaseSpans,
+    int queueSize,
+    int exportBatchSize,
+    Duration scheduleDelay) {
   private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
 
   public TracingConfig {
@@ -31,6 +35,17 @@ public record TracingConfig(
         exportTimeout != null && exportTimeout.toMillis() >= 1,
         "export_timeout",
         exportTimeout,
+        ">= 1ms");
+    Check.that(queueSize >= 1, "queue_size", queueSize, ">= 1");
+    Check.that(
+        exportBatchSize >= 1 && exportBatchSize <= queueSize,
+        "export_batch_size",
+        exportBatchSize,
+        "1..queue_size");
+    Check.that(
+        scheduleDelay != null && scheduleDelay.toMillis() >= 1,
+        "schedule_delay",
+        scheduleDelay,
         ">= 1ms");
   }
 }

@@ -20,7 +20,37 @@ public final class CanonicalLine {
 
   private static final Throttle refusals = new Throttle(REFUSALS_PER_SECOND);
 
+  // "request_completed {} {} ...": one placeholder per field, built once per field count.
+  private static final String[] COMPLETED = formats("request_completed");
+  private static final String[] FAILED = formats("request_failed");
+
+  private static volatile boolean fieldsInMessage = true;
+
   private CanonicalLine() {}
+
+  /**
+   * Whether the message repeats the fields as {@code key=value} text: needed by text logs, whose
+   * pattern shows only the message; JSON logs have every field as a JSON field already, so their
+   * message is just {@code request_completed} and is neither formatted nor written twice.
+   */
+  public static void fieldsInMessage(boolean on) {
+    fieldsInMessage = on;
+  }
+
+  private static String[] formats(String message) {
+    String[] formats = new String[40];
+    for (int i = 0; i < formats.length; i++) {
+      formats[i] = message + " {}".repeat(i);
+    }
+    return formats;
+  }
+
+  private static String format(String[] formats, String message, int fields) {
+    if (!fieldsInMessage) {
+      return message;
+    }
+    return fields < formats.length ? formats[fields] : message + " {}".repeat(fields);
+  }
 
   /** Writes the line of a request that took {@code nanos}. */
   public static void write(RequestRecord r, long nanos) {
@@ -68,7 +98,7 @@ public final class CanonicalLine {
               });
         });
     if (!failed) {
-      log.info("request_completed" + " {}".repeat(fields.size()), fields.toArray());
+      log.info(format(COMPLETED, "request_completed", fields.size()), fields.toArray());
       return;
     }
     fields.add(kv("error_type", r.errorType().get()));
@@ -76,7 +106,7 @@ public final class CanonicalLine {
     if (suppressed > 0) {
       fields.add(kv("similar_suppressed", suppressed));
     }
-    String format = "request_failed" + " {}".repeat(fields.size());
+    String format = format(FAILED, "request_failed", fields.size());
     if (r.serverFault()) {
       // A trailing Throwable is logged as a stack trace: only for failures nobody expected.
       r.error().ifPresent(fields::add);

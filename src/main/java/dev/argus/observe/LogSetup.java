@@ -4,19 +4,25 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import dev.argus.config.LoggingConfig;
+import java.util.ArrayList;
+import java.util.List;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback from {@code logging.*}: JSON lines or text, to stdout or stderr, and to a
- * rotated file when {@code logging.file} is set.
+ * rotated file when {@code logging.file} is set (the console then only gets WARN and above unless
+ * {@code logging.console} says otherwise), written by a background thread through a bounded queue
+ * ({@link AsyncLog}) unless {@code logging.queue_size} is 0.
  */
 public final class LogSetup {
   static final String TEXT_PATTERN =
@@ -33,17 +39,50 @@ public final class LogSetup {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     routeJavaUtilLogging(context);
-    Encoder<ILoggingEvent> encoder = encoder(config.format(), context);
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("console");
-    console.setTarget(toStderr ? "System.err" : "System.out");
-    console.setEncoder(encoder);
-    console.start();
+    CanonicalLine.fieldsInMessage(!config.format().equals("json"));
+    List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
+    String threshold = config.consoleThreshold();
+    if (threshold != null) {
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setContext(context);
+      console.setName("console");
+      console.setTarget(toStderr ? "System.err" : "System.out");
+      console.setEncoder(encoder(config.format(), context));
+      if (!threshold.equals("TRACE")) {
+        ThresholdFilter filter = new ThresholdFilter();
+        filter.setLevel(threshold);
+        filter.start();
+        console.addFilter(filter);
+      }
+      console.start();
+      appenders.add(console);
+    }
+    config.logFile().ifPresent(file -> appenders.add(fileAppender(config, file, context)));
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(config.level(), Level.INFO));
-    root.addAppender(console);
-    config.logFile().ifPresent(file -> root.addAppender(fileAppender(config, file, context)));
+    if (config.queueSize() == 0) {
+      appenders.forEach(root::addAppender);
+      return;
+    }
+    AsyncLog async = new AsyncLog(config.queueSize());
+    async.setContext(context);
+    async.setName("async");
+    appenders.forEach(async::addAppender);
+    async.start();
+    root.addAppender(async);
+  }
+
+  /**
+   * Writes what the background writer still holds (for at most two seconds) and stops logging to
+   * the configured appenders; the last thing a stopping server does.
+   */
+  public static void drain() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Appender<ILoggingEvent> async =
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("async");
+    if (async != null) {
+      async.stop();
+    }
   }
 
   /**

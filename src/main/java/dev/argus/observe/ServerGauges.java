@@ -56,6 +56,13 @@ public final class ServerGauges {
           cb.call(tracing.droppedSpans(Tracing.EXPORT_FAILED), Tracing.EXPORT_FAILED);
         })
         .register(registry);
+    CounterWithCallback.builder()
+        .name(g.f.named("log_events_dropped_total"))
+        .help(
+            "Log events dropped because the log writer's queue (logging.queue_size) was full;"
+                + " requests never wait for the log.")
+        .callback(cb -> cb.call(AsyncLog.dropped()))
+        .register(registry);
     return g;
   }
 

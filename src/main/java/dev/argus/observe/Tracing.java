@@ -48,16 +48,27 @@ public final class Tracing implements AutoCloseable {
 
   public static final String EXPORT_FAILED = "export_failed";
 
+  private static final AttributeKey<Double> DURATION_MS =
+      AttributeKey.doubleKey("argus.duration_ms");
+  private static final AttributeKey<String> EXCEPTION_TYPE =
+      AttributeKey.stringKey("exception.type");
+
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final Tracer tracer;
   private final SdkTelemetry sdkTelemetry;
+  private final boolean phaseSpans;
   // System.nanoTime() and the wall clock at one moment, to place phase spans measured with
   // nanoTime.
   private final long anchorNanoTime = System.nanoTime();
   private final long anchorEpochNanos = epochNanos(Instant.now());
 
-  private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, SdkTelemetry sdkTelemetry) {
+  private Tracing(
+      OpenTelemetry openTelemetry,
+      OpenTelemetrySdk sdk,
+      SdkTelemetry sdkTelemetry,
+      boolean phaseSpans) {
+    this.phaseSpans = phaseSpans;
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.sdkTelemetry = sdkTelemetry;
@@ -66,7 +77,7 @@ public final class Tracing implements AutoCloseable {
 
   /** No tracing at all. */
   public static Tracing disabled() {
-    return new Tracing(OpenTelemetry.noop(), null, null);
+    return new Tracing(OpenTelemetry.noop(), null, null, false);
   }
 
   public static Tracing create(TracingConfig config, String version) {
@@ -85,6 +96,12 @@ public final class Tracing implements AutoCloseable {
     }
     defaults.put("otel.traces.sampler", config.sampler());
     defaults.put("otel.traces.sampler.arg", String.valueOf(config.samplerArg()));
+    // Sized for a server's request rate, not the SDK's defaults (2,048 queued, 512 a batch, every
+    // 5 s), which drop most spans above a few thousand requests a second.
+    defaults.put("otel.bsp.max.queue.size", String.valueOf(config.queueSize()));
+    defaults.put("otel.bsp.max.export.batch.size", String.valueOf(config.exportBatchSize()));
+    defaults.put("otel.bsp.schedule.delay", String.valueOf(config.scheduleDelay().toMillis()));
+    defaults.put("otel.bsp.export.timeout", String.valueOf(config.exportTimeout().toMillis()));
     SdkTelemetry sdkTelemetry = new SdkTelemetry();
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
@@ -106,7 +123,7 @@ public final class Tracing implements AutoCloseable {
             })
             .build()
             .getOpenTelemetrySdk();
-    return new Tracing(sdk, sdk, sdkTelemetry);
+    return new Tracing(sdk, sdk, sdkTelemetry, config.phaseSpans());
   }
 
   public boolean enabled() {
@@ -123,39 +140,57 @@ public final class Tracing implements AutoCloseable {
   }
 
   /**
-   * Records the phases of a request as children of its server span, back to back from {@code
-   * t.startNanos()} with their measured durations; compute is not one of them (the linked batch
-   * span covers it). A phase that did not run is left out; {@code failedIn}, when not null, is the
-   * phase {@code failure} ended, recorded with it. Only sampled requests pay for this.
+   * Records the phases of a request on its server span, back to back from {@code t.startNanos()}
+   * with their measured durations: one span event per phase at the moment it began, with {@code
+   * argus.duration_ms} (Jaeger shows them as the span's logs, in order), or, with {@code
+   * tracing.phase_spans}, one child span per phase (a waterfall, at the price of a span each).
+   * Compute is not one of them (the linked batch span covers it). A phase that did not run is left
+   * out; {@code failedIn}, when not null, is the phase {@code failure} ended, recorded with it.
+   * Only sampled requests pay for this.
    */
   public void phases(RequestRecord request, PhaseTimings t, Phase failedIn, Throwable failure) {
     Span parent = request.span();
     if (sdk == null || !parent.getSpanContext().isSampled()) {
       return;
     }
-    Context context = Context.root().with(parent);
+    Context context = phaseSpans ? Context.root().with(parent) : null;
     long cursor = t.startNanos();
     for (Phase phase : Phase.values()) {
       long nanos = t.nanos(phase);
       boolean failed = phase == failedIn;
       if (phase != Phase.COMPUTE && (nanos > 0 || failed)) {
-        Span span =
-            tracer
-                .spanBuilder(phase.label())
-                .setParent(context)
-                .setStartTimestamp(toEpochNanos(cursor), TimeUnit.NANOSECONDS)
-                .startSpan();
-        if (failed && failure != null) {
-          span.recordException(failure);
-          span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        if (context == null) {
+          parent.addEvent(
+              phase.label(),
+              failed && failure != null
+                  ? Attributes.of(
+                      DURATION_MS, nanos / 1e6, EXCEPTION_TYPE, failure.getClass().getName())
+                  : Attributes.of(DURATION_MS, nanos / 1e6),
+              toEpochNanos(cursor),
+              TimeUnit.NANOSECONDS);
+        } else {
+          phaseSpan(context, phase, cursor, nanos, failed ? failure : null);
         }
-        span.end(toEpochNanos(cursor + nanos), TimeUnit.NANOSECONDS);
       }
       cursor += nanos;
       if (failed) {
         return;
       }
     }
+  }
+
+  private void phaseSpan(Context parent, Phase phase, long start, long nanos, Throwable failure) {
+    Span span =
+        tracer
+            .spanBuilder(phase.label())
+            .setParent(parent)
+            .setStartTimestamp(toEpochNanos(start), TimeUnit.NANOSECONDS)
+            .startSpan();
+    if (failure != null) {
+      span.recordException(failure);
+      span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+    }
+    span.end(toEpochNanos(start + nanos), TimeUnit.NANOSECONDS);
   }
 
   /**

@@ -23,10 +23,15 @@ class LogSetupTest {
     dev.argus.testing.TestLogging.restoreDefault();
   }
 
+  private static LoggingConfig config(
+      String format, String level, String file, String console, int queueSize) {
+    return new LoggingConfig(format, level, file, 1L << 20, 2, false, 1024, console, queueSize);
+  }
+
   @Test
   void jsonFormatWritesOneJsonObjectPerLineWithTheLogContext() throws Exception {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7, false, 1024), false);
+    LogSetup.configure(config("json", "INFO", "", "auto", 8192), false);
 
     MDC.put("request_id", "req-1");
     try {
@@ -35,6 +40,7 @@ class LogSetupTest {
     } finally {
       MDC.remove("request_id");
     }
+    LogSetup.drain(); // the background writer has written everything queued
 
     String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
     assertThat(lines).hasSize(1);
@@ -47,7 +53,7 @@ class LogSetupTest {
   @Test
   void javaUtilLoggingOfTheOpenTelemetrySdkComesOutAsJsonLines() throws Exception {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("json", "INFO", "", 100L << 20, 7, false, 1024), false);
+    LogSetup.configure(config("json", "INFO", "", "auto", 0), false); // on the caller's thread
 
     java.util.logging.Logger.getLogger("io.opentelemetry.sdk.trace.export.BatchSpanProcessor")
         .warning("BatchSpanProcessor dropped 3 span(s)");
@@ -66,28 +72,93 @@ class LogSetupTest {
       throws Exception {
     java.nio.file.Path file = dir.resolve("argus.log");
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(
-        new LoggingConfig("json", "INFO", file.toString(), 1L << 20, 2, false, 1024), false);
+    LogSetup.configure(config("json", "INFO", file.toString(), "auto", 8192), false);
 
-    LoggerFactory.getLogger("test").info("to the file too");
+    LoggerFactory.getLogger("test").info("to the file");
+    LoggerFactory.getLogger("test").warn("to both");
+    LogSetup.drain();
 
-    String line = java.nio.file.Files.readString(file).strip();
-    assertThat(new ObjectMapper().readTree(line).path("message").asText())
-        .isEqualTo("to the file too");
-    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("to the file too");
+    String[] lines = java.nio.file.Files.readString(file).strip().split("\n");
+    assertThat(new ObjectMapper().readTree(lines[0]).path("message").asText())
+        .isEqualTo("to the file");
+    assertThat(lines).hasSize(2);
+    // With a file, the console only gets warnings and errors: no line encoded and written twice.
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .doesNotContain("to the file")
+        .contains("to both");
+  }
+
+  @Test
+  void consoleAllWritesEveryLineToTheConsoleAsWellAsTheFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("argus.log");
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    LogSetup.configure(config("text", "INFO", file.toString(), "all", 8192), false);
+
+    LoggerFactory.getLogger("test").info("everywhere");
+    LogSetup.drain();
+
+    assertThat(java.nio.file.Files.readString(file)).contains("everywhere");
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("everywhere");
+  }
+
+  @Test
+  void aFullQueueDropsAndCountsInsteadOfBlockingTheCaller() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger written =
+        new java.util.concurrent.atomic.AtomicInteger();
+    var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+    var stuck =
+        new ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent>() {
+          @Override
+          protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+            written.incrementAndGet();
+            try {
+              release.await(); // a console nobody reads, a full pipe, a disk that hangs
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    stuck.setContext(context);
+    stuck.start();
+    AsyncLog async = new AsyncLog(8);
+    async.setContext(context);
+    async.addAppender(stuck);
+    async.start();
+    long before = AsyncLog.dropped();
+    var event =
+        new ch.qos.logback.classic.spi.LoggingEvent(
+            "x", context.getLogger("test"), ch.qos.logback.classic.Level.INFO, "line", null, null);
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          for (int i = 0; i < 1000; i++) {
+            async.doAppend(event);
+          }
+        });
+
+    // One is being written (and stuck), at most 8 wait in the queue; the rest were dropped.
+    assertThat(AsyncLog.dropped() - before).isGreaterThanOrEqualTo(1000 - 8 - 1);
+    assertThat(async.queued()).isLessThanOrEqualTo(8);
+    release.countDown();
+    async.stop();
+    assertThat(written.get()).isBetween(1, 9);
   }
 
   @Test
   void textFormatCarriesTheRequestId() {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    LogSetup.configure(new LoggingConfig("text", "DEBUG", "", 100L << 20, 7, false, 1024), false);
+    LogSetup.configure(config("text", "DEBUG", "", "auto", 8192), false);
 
     MDC.put("request_id", "req-2");
     try {
       LoggerFactory.getLogger("test").debug("visible at DEBUG");
     } finally {
-      MDC.remove("request_id");
+      MDC.remove("request_id"); // the event took the request id with it when it was queued
     }
+    LogSetup.drain();
 
     assertThat(captured.toString(StandardCharsets.UTF_8)).contains("[req-2] visible at DEBUG");
   }

@@ -24,7 +24,11 @@ class TracingTest {
         protocol,
         "parentbased_always_on",
         1.0,
-        Duration.ofMillis(200));
+        Duration.ofMillis(200),
+        false,
+        16384,
+        2048,
+        Duration.ofSeconds(1));
   }
 
   @Test

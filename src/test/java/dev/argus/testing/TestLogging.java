@@ -11,6 +11,7 @@ public final class TestLogging {
   public static void restoreDefault() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
+    dev.argus.observe.CanonicalLine.fieldsInMessage(true);
     try {
       new ContextInitializer(context).autoConfig();
     } catch (Exception e) {
