@@ -15,10 +15,12 @@ public record TracingConfig(
     String protocol,
     String sampler,
     double samplerArg,
-    Duration exportTimeout) {
+    Duration exportTimeout,
+    TailSamplingConfig tail) {
   private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
 
   public TracingConfig {
+    tail = tail == null ? TailSamplingConfig.disabled() : tail;
     serviceName = serviceName == null ? "argus" : serviceName.trim();
     environment = environment == null ? "" : environment.trim();
     endpoint = endpoint == null ? "" : endpoint.trim();
@@ -32,5 +34,41 @@ public record TracingConfig(
         "export_timeout",
         exportTimeout,
         ">= 1ms");
+  }
+
+  /** Tracing without tail sampling. */
+  public TracingConfig(
+      boolean enabled,
+      String serviceName,
+      String environment,
+      String endpoint,
+      String protocol,
+      String sampler,
+      double samplerArg,
+      Duration exportTimeout) {
+    this(
+        enabled,
+        serviceName,
+        environment,
+        endpoint,
+        protocol,
+        sampler,
+        samplerArg,
+        exportTimeout,
+        TailSamplingConfig.disabled());
+  }
+
+  /** This config with {@code tail} as its tail sampling. */
+  public TracingConfig withTail(TailSamplingConfig tail) {
+    return new TracingConfig(
+        enabled,
+        serviceName,
+        environment,
+        endpoint,
+        protocol,
+        sampler,
+        samplerArg,
+        exportTimeout,
+        tail);
   }
 }
