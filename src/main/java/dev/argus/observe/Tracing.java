@@ -25,6 +25,7 @@ import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,25 +49,34 @@ public final class Tracing implements AutoCloseable {
 
   public static final String EXPORT_FAILED = "export_failed";
 
+  /** Spans of undecided traces that tail sampling had no room to hold. */
+  public static final String TAIL_BUFFER_FULL = "tail_buffer_full";
+
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final Tracer tracer;
   private final SdkTelemetry sdkTelemetry;
+  private final TailSampler tail;
   // System.nanoTime() and the wall clock at one moment, to place phase spans measured with
   // nanoTime.
   private final long anchorNanoTime = System.nanoTime();
   private final long anchorEpochNanos = epochNanos(Instant.now());
 
-  private Tracing(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, SdkTelemetry sdkTelemetry) {
+  private Tracing(
+      OpenTelemetry openTelemetry,
+      OpenTelemetrySdk sdk,
+      SdkTelemetry sdkTelemetry,
+      TailSampler tail) {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.sdkTelemetry = sdkTelemetry;
+    this.tail = tail;
     this.tracer = openTelemetry.getTracer("dev.argus");
   }
 
   /** No tracing at all. */
   public static Tracing disabled() {
-    return new Tracing(OpenTelemetry.noop(), null, null);
+    return new Tracing(OpenTelemetry.noop(), null, null, null);
   }
 
   public static Tracing create(TracingConfig config, String version) {
@@ -86,6 +96,8 @@ public final class Tracing implements AutoCloseable {
     defaults.put("otel.traces.sampler", config.sampler());
     defaults.put("otel.traces.sampler.arg", String.valueOf(config.samplerArg()));
     SdkTelemetry sdkTelemetry = new SdkTelemetry();
+    TailSampler tail =
+        config.tail().enabled() ? new TailSampler(config.tail(), System::nanoTime) : null;
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
@@ -93,6 +105,10 @@ public final class Tracing implements AutoCloseable {
             // here and shown as Argus metrics; nothing else reads or exports them.
             .addMeterProviderCustomizer(
                 (builder, properties) -> builder.registerMetricReader(sdkTelemetry))
+            // Tail sampling (tracing.tail) records every request and decides at its end.
+            .addSamplerCustomizer((sampler, p) -> tail == null ? sampler : Sampler.alwaysOn())
+            .addSpanProcessorCustomizer(
+                (processor, p) -> tail == null ? processor : tail.wrap(processor))
             .addResourceCustomizer((resource, properties) -> {
               var extra =
                   Attributes.builder()
@@ -106,7 +122,10 @@ public final class Tracing implements AutoCloseable {
             })
             .build()
             .getOpenTelemetrySdk();
-    return new Tracing(sdk, sdk, sdkTelemetry);
+    if (tail != null) {
+      TailExemplars.install();
+    }
+    return new Tracing(sdk, sdk, sdkTelemetry, tail);
   }
 
   public boolean enabled() {
@@ -115,6 +134,25 @@ public final class Tracing implements AutoCloseable {
 
   public Tracer tracer() {
     return tracer;
+  }
+
+  /** Makes {@code span} current (with the tail sampler, for exemplars); close on this thread. */
+  public Scope makeCurrent(Span span) {
+    Context context = Context.current().with(span);
+    return (tail == null ? context : context.with(TailExemplars.SAMPLER, tail)).makeCurrent();
+  }
+
+  /**
+   * {@code span} if an exemplar may point to its trace, else an invalid context: under tail
+   * sampling, only traces known to be kept.
+   */
+  public SpanContext exemplar(SpanContext span) {
+    return tail == null || tail.keeps(span) ? span : SpanContext.getInvalid();
+  }
+
+  /** The tail sampler, when {@code tracing.tail.enabled}. */
+  java.util.Optional<TailSampler> tail() {
+    return java.util.Optional.ofNullable(tail);
   }
 
   /** W3C trace context: {@code traceparent} and {@code tracestate}. */
@@ -163,7 +201,7 @@ public final class Tracing implements AutoCloseable {
    * batch} span per batch, linked to the spans of its requests, each of which links back.
    */
   public InferenceObserver observer(InferenceObserver delegate) {
-    return sdk == null ? delegate : new BatchSpans(delegate, tracer);
+    return sdk == null ? delegate : new BatchSpans(delegate, this);
   }
 
   /**
@@ -171,6 +209,9 @@ public final class Tracing implements AutoCloseable {
    * #EXPORT_FAILED}.
    */
   public long droppedSpans(String reason) {
+    if (reason.equals(TAIL_BUFFER_FULL)) {
+      return tail == null ? 0 : tail.bufferFull();
+    }
     return sdkTelemetry == null ? 0 : sdkTelemetry.dropped(reason);
   }
 
@@ -210,7 +251,7 @@ public final class Tracing implements AutoCloseable {
   }
 
   /** Batch spans around each batch the workers run; everything else goes to the delegate. */
-  private record BatchSpans(InferenceObserver delegate, Tracer tracer)
+  private record BatchSpans(InferenceObserver delegate, Tracing tracing)
       implements InferenceObserver {
     @Override
     public void dequeued(String model, String version, long queueNanos) {
@@ -247,7 +288,8 @@ public final class Tracing implements AutoCloseable {
     public BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
       // A batch serves several traces, so it starts its own and links to each request's span.
       SpanBuilder builder =
-          tracer
+          tracing
+              .tracer
               .spanBuilder("batch " + model)
               .setNoParent()
               .setSpanKind(SpanKind.INTERNAL)
@@ -268,7 +310,7 @@ public final class Tracing implements AutoCloseable {
           Span.fromContext(ctx).addLink(batch);
         }
       }
-      Scope scope = span.makeCurrent();
+      Scope scope = tracing.makeCurrent(span);
       if (batch.isValid()) {
         MDC.put(LogContext.TRACE_ID, batch.getTraceId());
         MDC.put(LogContext.SPAN_ID, batch.getSpanId());
