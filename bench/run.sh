@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--runs N] [--seconds S] [--warmup S] [SCENARIO ... | all]
 #
-# Scenarios: ceiling overhead grpc observability batching health overload metrics startup memory micro (all = every
+# Scenarios: ceiling overhead grpc observability tail batching health overload metrics startup memory micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
@@ -12,7 +12,7 @@
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-all_scenarios=(ceiling overhead grpc observability batching health overload metrics startup memory micro)
+all_scenarios=(ceiling overhead grpc observability tail batching health overload metrics startup memory micro)
 runs=3 secs=5 warmup=20 smoke=0 selected=()
 while (($#)); do
   case "$1" in
@@ -425,6 +425,54 @@ scenario_observability() {
     ratio "$w.p99_ratio" "$w.on.p99_ms" "$w.off.p99_ms"
     diff_of "$w.cpu_on_minus_off_us" "$w.on.cpu_us" "$w.off.cpu_us"
   done
+}
+
+scenario_tail() {
+  text "Tail-based sampling ÷ tracing off, at saturation (4 connections), both measured here. Tail:"
+  text "tracing on with tracing.tail.enabled (ratio 0.01, latency threshold from the latency objective,"
+  text "300 ms), exporting over OTLP/HTTP to a live receiver (dev.argus.bench.OtlpSink): every request"
+  text "is traced and buffered, about 1% of the healthy ones are exported. Off: tracing.enabled false."
+  text "Everything else as shipped. CPU per request is the server process's CPU over the run ÷ requests."
+  text "Workloads: mlp-1024x10 (binary tensors; the worst case) and image-triage (224x224 JPEG, batching"
+  text "off)."
+  "$java_bin" -cp "$bench_cp" dev.argus.bench.OtlpSink > "$work/tail-otlp.out" 2>&1 & # not via a function: kill must reach java
+  local sink=$! i
+  pids+=("$sink")
+  for i in $(seq 1 50); do grep -q '^OTLP port=' "$work/tail-otlp.out" && break; sleep 0.2; done
+  local otlp_port mode rps cpu decisions=""
+  otlp_port="$(sed -n 's/^OTLP port=//p' "$work/tail-otlp.out")"
+  for mode in tail off; do
+    if [[ $mode == tail ]]; then
+      start_argus tail-on "$work/triage-unbatched.yaml" ARGUS_TRACING_ENABLED=true \
+        ARGUS_TRACING_ENDPOINT="http://127.0.0.1:$otlp_port" ARGUS_TRACING_TAIL_ENABLED=true \
+        ARGUS_TRACING_TAIL_RATIO=0.01
+    else
+      start_argus tail-off "$work/triage-unbatched.yaml" ARGUS_TRACING_ENABLED=false
+    fi
+    warm mlp 4 /v2/models/mlp/infer
+    warm image 4 /predict/image-triage
+    for i in $(seq 1 "$runs"); do
+      read -r rps cpu <<< "$(measured mlp 4 /v2/models/mlp/infer)"
+      fig "mlp.$mode.rps" "$rps"; fig "mlp.$mode.cpu_us_per_request" "$cpu"
+      read -r rps cpu <<< "$(measured image 4 /predict/image-triage)"
+      fig "image.$mode.rps" "$rps"; fig "image.$mode.cpu_us_per_request" "$cpu"
+    done
+    if [[ $mode == tail ]]; then
+      decisions="$(curl -fsS "http://127.0.0.1:$argus_port/metrics" |
+        sed -nE 's/^tracing_tail_traces_total\{decision="([a-z]+)",reason="([a-z_]+)"\} ([0-9.eE+]+)$/\1 \2 \3/p;
+                 s/^tracing_spans_dropped_total\{reason="tail_buffer_full"\} ([0-9.eE+]+)$/buffer_full x \1/p' |
+        awk '$3 > 0 { printf "%s%s/%s=%d", sep, $1, $2, $3; sep = ", " }')"
+    fi
+    stop_argus
+  done
+  kill "$sink"; wait "$sink" 2>/dev/null || true
+  text ""
+  text "Tail decisions over the tail server's life (warm-up included): ${decisions:-none}; the OTLP sink"
+  text "received $(sed -n 's/^OTLP requests=\([0-9]*\).*/\1/p' "$work/tail-otlp.out") export requests."
+  ratio mlp.throughput_ratio mlp.tail.rps mlp.off.rps
+  ratio mlp.cpu_per_request_ratio mlp.tail.cpu_us_per_request mlp.off.cpu_us_per_request
+  ratio image.throughput_ratio image.tail.rps image.off.rps
+  ratio image.cpu_per_request_ratio image.tail.cpu_us_per_request image.off.cpu_us_per_request
 }
 
 scenario_batching() {

@@ -39,6 +39,13 @@ public record ArgusConfig(
     Objects.requireNonNull(slo, "slo");
     Objects.requireNonNull(drift, "drift");
     Objects.requireNonNull(console, "console");
+    // tracing.tail.latency_threshold left empty follows the latency objective.
+    tracing =
+        tracing.withTail(
+            tracing
+                .tail()
+                .withDefaultThreshold(
+                    slo.latencyThreshold().orElse(TailSamplingConfig.FALLBACK_THRESHOLD)));
     Check.that(
         !console.requireToken() || !admin.token().isEmpty() || !admin.tokenFile().isEmpty(),
         "console.require_token",

@@ -3,6 +3,7 @@ package dev.argus.config;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The {@code slo} section: service level objectives tracked inside the server. */
@@ -74,6 +75,14 @@ public record SloConfig(List<Objective> objectives) {
     for (Objective o : objectives) {
       Check.that(names.add(o.name()), "objectives", o.name(), "unique names");
     }
+  }
+
+  /** The smallest threshold of the latency objectives, if there is one. */
+  public Optional<Duration> latencyThreshold() {
+    return objectives.stream()
+        .filter(Objective::latency)
+        .map(Objective::threshold)
+        .min(Duration::compareTo);
   }
 
   static boolean isBucketBound(Duration d) {

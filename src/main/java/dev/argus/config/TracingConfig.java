@@ -19,10 +19,12 @@ public record TracingConfig(
     boolean phaseSpans,
     int queueSize,
     int exportBatchSize,
-    Duration scheduleDelay) {
+    Duration scheduleDelay,
+    TailSamplingConfig tail) {
   private static final Set<String> PROTOCOLS = Set.of("http/protobuf", "grpc");
 
   public TracingConfig {
+    tail = tail == null ? TailSamplingConfig.disabled() : tail;
     serviceName = serviceName == null ? "argus" : serviceName.trim();
     environment = environment == null ? "" : environment.trim();
     endpoint = endpoint == null ? "" : endpoint.trim();
@@ -47,5 +49,49 @@ public record TracingConfig(
         "schedule_delay",
         scheduleDelay,
         ">= 1ms");
+  }
+
+  /** Tracing with the shipped span processor sizes, phases as events, no tail sampling. */
+  public TracingConfig(
+      boolean enabled,
+      String serviceName,
+      String environment,
+      String endpoint,
+      String protocol,
+      String sampler,
+      double samplerArg,
+      Duration exportTimeout) {
+    this(
+        enabled,
+        serviceName,
+        environment,
+        endpoint,
+        protocol,
+        sampler,
+        samplerArg,
+        exportTimeout,
+        false,
+        16384,
+        2048,
+        Duration.ofSeconds(1),
+        TailSamplingConfig.disabled());
+  }
+
+  /** This config with {@code tail} as its tail sampling. */
+  public TracingConfig withTail(TailSamplingConfig tail) {
+    return new TracingConfig(
+        enabled,
+        serviceName,
+        environment,
+        endpoint,
+        protocol,
+        sampler,
+        samplerArg,
+        exportTimeout,
+        phaseSpans,
+        queueSize,
+        exportBatchSize,
+        scheduleDelay,
+        tail);
   }
 }

@@ -161,6 +161,15 @@ public final class YamlBinder {
     }
   }
 
+  /** A duration, or null for an empty value ("not set: derive it"). */
+  public static final class OptionalDurationDeserializer extends JsonDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString(p.getText());
+      return text == null || text.isBlank() ? null : Durations.parse(text);
+    }
+  }
+
   /** Deserialises {@code 16MiB}-style sizes into a {@code long} number of bytes. */
   public static final class ByteSizeDeserializer extends JsonDeserializer<Long> {
     @Override

@@ -48,12 +48,14 @@ public final class ServerGauges {
     CounterWithCallback.builder()
         .name(g.f.named("tracing_spans_dropped_total"))
         .help(
-            "Spans that never reached the trace backend: queue_full (the exporter queue was full)"
-                + " or export_failed (the OTLP endpoint refused, failed or timed out).")
+            "Spans that never reached the trace backend: queue_full (the exporter queue was full),"
+                + " export_failed (the OTLP endpoint refused, failed or timed out) or"
+                + " tail_buffer_full (tail sampling had no room to hold them).")
         .labelNames("reason")
         .callback(cb -> {
           cb.call(tracing.droppedSpans(Tracing.QUEUE_FULL), Tracing.QUEUE_FULL);
           cb.call(tracing.droppedSpans(Tracing.EXPORT_FAILED), Tracing.EXPORT_FAILED);
+          cb.call(tracing.droppedSpans(Tracing.TAIL_BUFFER_FULL), Tracing.TAIL_BUFFER_FULL);
         })
         .register(registry);
     CounterWithCallback.builder()
@@ -63,12 +65,34 @@ public final class ServerGauges {
                 + " requests never wait for the log.")
         .callback(cb -> cb.call(AsyncLog.dropped()))
         .register(registry);
+    g.tailSampling(tracing);
     return g;
   }
 
   /** Names of these metrics as exposed (counters with {@code _total}), for docs checks. */
   public List<String> names() {
     return f.names();
+  }
+
+  private void tailSampling(Tracing tracing) {
+    CounterWithCallback.builder()
+        .name(f.named("tracing_tail_traces_total"))
+        .help(
+            "Traces tail sampling decided at the end of their request: kept (error, client_error,"
+                + " slow, caller_sampled, ratio) or dropped (none: no rule kept it; expired: its"
+                + " request never ended).")
+        .labelNames("decision", "reason")
+        .callback(cb -> {
+          for (TailRules.Reason r : TailRules.Reason.values()) {
+            cb.call(tracing.tail().map(t -> t.traces(r)).orElse(0L), r.decision(), r.label);
+          }
+        })
+        .register(f.registry());
+    f.callbackGauge(
+        "tracing_tail_buffered_spans",
+        "Spans tail sampling holds now until their requests end (at most"
+            + " tracing.tail.max_buffered_spans).",
+        cb -> cb.call(tracing.tail().map(TailSampler::buffered).orElse(0)));
   }
 
   private void driftGauges(DriftMonitor drift) {

@@ -16,15 +16,8 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HashMap;
@@ -53,11 +46,15 @@ public final class Tracing implements AutoCloseable {
   private static final AttributeKey<String> EXCEPTION_TYPE =
       AttributeKey.stringKey("exception.type");
 
+  /** Spans of undecided traces that tail sampling had no room to hold. */
+  public static final String TAIL_BUFFER_FULL = "tail_buffer_full";
+
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final Tracer tracer;
   private final SdkTelemetry sdkTelemetry;
   private final boolean phaseSpans;
+  private final TailSampler tail;
   // System.nanoTime() and the wall clock at one moment, to place phase spans measured with
   // nanoTime.
   private final long anchorNanoTime = System.nanoTime();
@@ -67,17 +64,19 @@ public final class Tracing implements AutoCloseable {
       OpenTelemetry openTelemetry,
       OpenTelemetrySdk sdk,
       SdkTelemetry sdkTelemetry,
-      boolean phaseSpans) {
+      boolean phaseSpans,
+      TailSampler tail) {
     this.phaseSpans = phaseSpans;
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.sdkTelemetry = sdkTelemetry;
+    this.tail = tail;
     this.tracer = openTelemetry.getTracer("dev.argus");
   }
 
   /** No tracing at all. */
   public static Tracing disabled() {
-    return new Tracing(OpenTelemetry.noop(), null, null, false);
+    return new Tracing(OpenTelemetry.noop(), null, null, false, null);
   }
 
   public static Tracing create(TracingConfig config, String version) {
@@ -103,6 +102,8 @@ public final class Tracing implements AutoCloseable {
     defaults.put("otel.bsp.schedule.delay", String.valueOf(config.scheduleDelay().toMillis()));
     defaults.put("otel.bsp.export.timeout", String.valueOf(config.exportTimeout().toMillis()));
     SdkTelemetry sdkTelemetry = new SdkTelemetry();
+    TailSampler tail =
+        config.tail().enabled() ? new TailSampler(config.tail(), System::nanoTime) : null;
     OpenTelemetrySdk sdk =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
@@ -110,6 +111,10 @@ public final class Tracing implements AutoCloseable {
             // here and shown as Argus metrics; nothing else reads or exports them.
             .addMeterProviderCustomizer(
                 (builder, properties) -> builder.registerMetricReader(sdkTelemetry))
+            // Tail sampling (tracing.tail) records every request and decides at its end.
+            .addSamplerCustomizer((sampler, p) -> tail == null ? sampler : Sampler.alwaysOn())
+            .addSpanProcessorCustomizer(
+                (processor, p) -> tail == null ? processor : tail.wrap(processor))
             .addResourceCustomizer((resource, properties) -> {
               var extra =
                   Attributes.builder()
@@ -123,7 +128,10 @@ public final class Tracing implements AutoCloseable {
             })
             .build()
             .getOpenTelemetrySdk();
-    return new Tracing(sdk, sdk, sdkTelemetry, config.phaseSpans());
+    if (tail != null) {
+      TailExemplars.install();
+    }
+    return new Tracing(sdk, sdk, sdkTelemetry, config.phaseSpans(), tail);
   }
 
   public boolean enabled() {
@@ -132,6 +140,25 @@ public final class Tracing implements AutoCloseable {
 
   public Tracer tracer() {
     return tracer;
+  }
+
+  /** Makes {@code span} current (with the tail sampler, for exemplars); close on this thread. */
+  public Scope makeCurrent(Span span) {
+    Context context = Context.current().with(span);
+    return (tail == null ? context : context.with(TailExemplars.SAMPLER, tail)).makeCurrent();
+  }
+
+  /**
+   * {@code span} if an exemplar may point to its trace, else an invalid context: under tail
+   * sampling, only traces known to be kept.
+   */
+  public SpanContext exemplar(SpanContext span) {
+    return tail == null || tail.keeps(span) ? span : SpanContext.getInvalid();
+  }
+
+  /** The tail sampler, when {@code tracing.tail.enabled}. */
+  java.util.Optional<TailSampler> tail() {
+    return java.util.Optional.ofNullable(tail);
   }
 
   /** W3C trace context: {@code traceparent} and {@code tracestate}. */
@@ -198,7 +225,7 @@ public final class Tracing implements AutoCloseable {
    * batch} span per batch, linked to the spans of its requests, each of which links back.
    */
   public InferenceObserver observer(InferenceObserver delegate) {
-    return sdk == null ? delegate : new BatchSpans(delegate, tracer);
+    return sdk == null ? delegate : new BatchSpans(delegate, this);
   }
 
   /**
@@ -206,6 +233,9 @@ public final class Tracing implements AutoCloseable {
    * #EXPORT_FAILED}.
    */
   public long droppedSpans(String reason) {
+    if (reason.equals(TAIL_BUFFER_FULL)) {
+      return tail == null ? 0 : tail.bufferFull();
+    }
     return sdkTelemetry == null ? 0 : sdkTelemetry.dropped(reason);
   }
 
@@ -245,7 +275,7 @@ public final class Tracing implements AutoCloseable {
   }
 
   /** Batch spans around each batch the workers run; everything else goes to the delegate. */
-  private record BatchSpans(InferenceObserver delegate, Tracer tracer)
+  private record BatchSpans(InferenceObserver delegate, Tracing tracing)
       implements InferenceObserver {
     @Override
     public void dequeued(String model, String version, long queueNanos) {
@@ -282,7 +312,8 @@ public final class Tracing implements AutoCloseable {
     public BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
       // A batch serves several traces, so it starts its own and links to each request's span.
       SpanBuilder builder =
-          tracer
+          tracing
+              .tracer
               .spanBuilder("batch " + model)
               .setNoParent()
               .setSpanKind(SpanKind.INTERNAL)
@@ -303,7 +334,7 @@ public final class Tracing implements AutoCloseable {
           Span.fromContext(ctx).addLink(batch);
         }
       }
-      Scope scope = span.makeCurrent();
+      Scope scope = tracing.makeCurrent(span);
       if (batch.isValid()) {
         MDC.put(LogContext.TRACE_ID, batch.getTraceId());
         MDC.put(LogContext.SPAN_ID, batch.getSpanId());
@@ -320,58 +351,6 @@ public final class Tracing implements AutoCloseable {
         MDC.remove(LogContext.SPAN_ID);
         MDC.remove(LogContext.TRACE_FLAGS);
       };
-    }
-  }
-
-  /**
-   * Reads the SDK's own metrics on demand: {@code processedSpans{dropped=true}} from the batch span
-   * processor and {@code *.exporter.exported{success=false}} from the OTLP exporter.
-   */
-  private static final class SdkTelemetry implements MetricReader {
-    private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
-    @Override
-    public void register(CollectionRegistration registration) {
-      this.registration = registration;
-    }
-
-    long dropped(String reason) {
-      long total = 0;
-      for (MetricData m : registration.collectAllMetrics()) {
-        if (m.getType() != MetricDataType.LONG_SUM) {
-          continue;
-        }
-        boolean queue = reason.equals(QUEUE_FULL) && m.getName().equals("processedSpans");
-        boolean export = reason.equals(EXPORT_FAILED) && m.getName().endsWith(".exporter.exported");
-        if (!queue && !export) {
-          continue;
-        }
-        for (LongPointData p : m.getLongSumData().getPoints()) {
-          Attributes a = p.getAttributes();
-          if (queue && Boolean.TRUE.equals(a.get(AttributeKey.booleanKey("dropped")))
-              || export
-                  && Boolean.FALSE.equals(a.get(AttributeKey.booleanKey("success")))
-                  && "span".equals(a.get(AttributeKey.stringKey("type")))) {
-            total += p.getValue();
-          }
-        }
-      }
-      return total;
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType type) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
     }
   }
 }

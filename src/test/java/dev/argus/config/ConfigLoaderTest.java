@@ -138,6 +138,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tailSamplingIsOffAndItsThresholdFollowsTheLatencyObjective() {
+    TailSamplingConfig defaults =
+        ConfigLoader.load(null, Map.of(), Map.of()).config().tracing().tail();
+    assertThat(defaults.enabled()).isFalse();
+    assertThat(defaults.ratio()).isEqualTo(0.01);
+    assertThat(defaults.latencyThreshold()).isEqualTo(java.time.Duration.ofMillis(300));
+    assertThat(defaults.keepClientErrors()).isFalse();
+    assertThat(defaults.maxBufferedSpans()).isEqualTo(20_000);
+
+    TailSamplingConfig set =
+        ConfigLoader.load(
+                null,
+                Map.of(
+                    "ARGUS_TRACING_TAIL_ENABLED", "true",
+                    "ARGUS_TRACING_TAIL_RATIO", "0.05",
+                    "ARGUS_TRACING_TAIL_LATENCY_THRESHOLD", "50ms"),
+                Map.of())
+            .config()
+            .tracing()
+            .tail();
+    assertThat(set.enabled()).isTrue();
+    assertThat(set.ratio()).isEqualTo(0.05);
+    assertThat(set.latencyThreshold()).isEqualTo(java.time.Duration.ofMillis(50));
+  }
+
+  @Test
+  void aTailRatioOutsideZeroToOneNamesKeyValueAndVariable() {
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("ARGUS_TRACING_TAIL_RATIO", "1.5"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tracing.tail.ratio: 1.5")
+        .hasMessageContaining("expected: 0..1")
+        .hasMessageContaining("ARGUS_TRACING_TAIL_RATIO");
+  }
+
+  @Test
   void valueOfTheWrongTypeNamesKeyAndValue() {
     assertThatThrownBy(
             () -> ConfigLoader.load(null, Map.of("ARGUS_SERVER_PORT", "eighty"), Map.of()))

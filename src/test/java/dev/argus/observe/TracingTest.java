@@ -24,11 +24,7 @@ class TracingTest {
         protocol,
         "parentbased_always_on",
         1.0,
-        Duration.ofMillis(200),
-        false,
-        16384,
-        2048,
-        Duration.ofSeconds(1));
+        Duration.ofMillis(200));
   }
 
   @Test

@@ -42,6 +42,11 @@ public final class RequestScopes {
     this.sink = sink;
   }
 
+  /** {@code span} if an exemplar may point to its trace (see {@link Tracing#exemplar}). */
+  public SpanContext exemplar(SpanContext span) {
+    return tracing.exemplar(span);
+  }
+
   /** Bytes of each body the canonical line shows, or -1 when payloads are not logged. */
   public int payloadLimit() {
     return payloadLimit;
@@ -84,6 +89,6 @@ public final class RequestScopes {
     }
     RequestRecord record = RequestRecord.start(id, protocol, startNanos, span);
     record.method(method);
-    return new RequestScope(record, span.makeCurrent(), traced ? tracing : null, sink);
+    return new RequestScope(record, tracing.makeCurrent(span), traced ? tracing : null, sink);
   }
 }

@@ -79,7 +79,8 @@ final class CallTracer extends ServerStreamTracer.Factory {
     @Override
     public void streamClosed(Status status) {
       long nanos = System.nanoTime() - call.startNanos;
-      metrics.callFinished(call.service, call.method, status.getCode().value(), nanos, call.span());
+      metrics.callFinished(
+          call.service, call.method, status.getCode().value(), nanos, scopes.exemplar(call.span()));
       if (!call.wasHandled()
           && (call.service.equals(OTHER) || loggedServices.contains(call.service))) {
         unhandled(status);
