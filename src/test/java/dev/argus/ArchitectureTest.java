@@ -125,6 +125,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheServerTheEdgeAndReplayKnowTheRequestCapture() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.argus.observe.capture..",
+            "dev.argus.server..",
+            "dev.argus.transport.edge..",
+            "dev.argus.transport.http",
+            "dev.argus.replay..",
+            "dev.argus.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.argus.observe.capture..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyTheOnnxAdapterImportsOnnxRuntime() {
     noClasses()
         .that()
