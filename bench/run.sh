@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--runs N] [--seconds S] [--warmup S] [SCENARIO ... | all]
 #
-# Scenarios: ceiling overhead grpc observability tail batching health overload metrics startup memory micro (all = every
+# Scenarios: ceiling overhead grpc observability tail capture batching health overload metrics startup memory micro (all = every
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
@@ -12,7 +12,7 @@
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-all_scenarios=(ceiling overhead grpc observability tail batching health overload metrics startup memory micro)
+all_scenarios=(ceiling overhead grpc observability tail capture batching health overload metrics startup memory micro)
 runs=3 secs=5 warmup=20 smoke=0 selected=()
 while (($#)); do
   case "$1" in
@@ -473,6 +473,42 @@ scenario_tail() {
   ratio mlp.cpu_per_request_ratio mlp.tail.cpu_us_per_request mlp.off.cpu_us_per_request
   ratio image.throughput_ratio image.tail.rps image.off.rps
   ratio image.cpu_per_request_ratio image.tail.cpu_us_per_request image.off.cpu_us_per_request
+}
+
+scenario_capture() {
+  text "Request capture at capture.ratio 0.01 ÷ capture off, at saturation (4 connections), same run,"
+  text "everything else as shipped. On: every failed and slow request and 1% of the rest written as JSON"
+  text "files (bodies included) to a directory on local disk by the capture's writer thread. Workloads:"
+  text "mlp-1024x10 (binary tensors, 4 KiB bodies; the server is nearly all of the cost, so this is the"
+  text "worst case) and image-triage (224x224 JPEG to /predict, batching off). CPU per request is the"
+  text "server process's CPU time over the run ÷ the requests answered."
+  local mode rps cpu i dir="$work/capture"
+  for mode in on off; do
+    if [[ $mode == on ]]; then
+      start_argus capture-on "$work/triage-unbatched.yaml" ARGUS_CAPTURE_ENABLED=true \
+        ARGUS_CAPTURE_DIR="$dir" ARGUS_CAPTURE_RATIO=0.01
+    else
+      start_argus capture-off "$work/triage-unbatched.yaml"
+    fi
+    warm mlp 4 /v2/models/mlp/infer
+    warm image 4 /predict/image-triage
+    for i in $(seq 1 "$runs"); do
+      read -r rps cpu <<< "$(measured mlp 4 /v2/models/mlp/infer)"
+      fig "mlp.$mode.rps" "$rps"; fig "mlp.$mode.cpu_us_per_request" "$cpu"
+      read -r rps cpu <<< "$(measured image 4 /predict/image-triage)"
+      fig "image.$mode.rps" "$rps"; fig "image.$mode.cpu_us_per_request" "$cpu"
+    done
+    stop_argus
+  done
+  local files
+  files="$(find "$dir" -name '*.json' | wc -l)"
+  [[ "$files" -gt 0 ]] || { echo "bench: capture wrote no files" >&2; exit 1; }
+  text ""
+  text "The capture directory held $files requests ($(du -sk "$dir" | cut -f1) KiB) at the end."
+  ratio mlp.throughput_ratio mlp.on.rps mlp.off.rps
+  ratio mlp.cpu_per_request_ratio mlp.on.cpu_us_per_request mlp.off.cpu_us_per_request
+  ratio image.throughput_ratio image.on.rps image.off.rps
+  ratio image.cpu_per_request_ratio image.on.cpu_us_per_request image.off.cpu_us_per_request
 }
 
 scenario_batching() {

@@ -3,6 +3,7 @@ package dev.argus;
 import dev.argus.cli.DeployCommand;
 import dev.argus.cli.DriftCommand;
 import dev.argus.cli.PredictCommand;
+import dev.argus.cli.ReplayCommand;
 import dev.argus.cli.ServeCommand;
 import dev.argus.cli.SloCommand;
 import dev.argus.server.ArgusServer;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       SloCommand.class,
       DriftCommand.class,
       DeployCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

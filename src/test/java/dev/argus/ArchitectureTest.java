@@ -46,6 +46,8 @@ class ArchitectureTest {
         .definedBy("dev.argus.cli..")
         .layer("server")
         .definedBy("dev.argus.server..")
+        .layer("replay")
+        .definedBy("dev.argus.replay..")
         .layer("http")
         .definedBy("dev.argus.transport.http..")
         .layer("grpc")
@@ -74,6 +76,8 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("entry")
         .whereLayer("server")
         .mayOnlyBeAccessedByLayers("entry", "cli")
+        .whereLayer("replay")
+        .mayOnlyBeAccessedByLayers("cli")
         .whereLayer("http")
         .mayOnlyBeAccessedByLayers("server")
         .whereLayer("grpc")
@@ -91,13 +95,23 @@ class ArchitectureTest {
         .whereLayer("model")
         .mayOnlyBeAccessedByLayers("cli", "server", "http", "grpc", "health", "service", "batching")
         .whereLayer("observe")
-        .mayOnlyBeAccessedByLayers("cli", "server", "http", "grpc", "edge", "service", "batching")
+        .mayOnlyBeAccessedByLayers(
+            "cli", "server", "replay", "http", "grpc", "edge", "service", "batching")
         .whereLayer("tensor")
         .mayOnlyBeAccessedByLayers(
-            "server", "http", "grpc", "edge", "service", "batching", "image", "model", "observe")
+            "server",
+            "replay",
+            "http",
+            "grpc",
+            "edge",
+            "service",
+            "batching",
+            "image",
+            "model",
+            "observe")
         .whereLayer("config")
         .mayOnlyBeAccessedByLayers(
-            "cli", "server", "http", "grpc", "edge", "service", "model", "observe")
+            "cli", "server", "replay", "http", "grpc", "edge", "service", "model", "observe")
         .allowEmptyShould(true)
         .check(CLASSES);
   }
@@ -121,6 +135,23 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.grpc..", "com.google.protobuf..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyTheServerTheEdgeAndReplayKnowTheRequestCapture() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.argus.observe.capture..",
+            "dev.argus.server..",
+            "dev.argus.transport.edge..",
+            "dev.argus.transport.http",
+            "dev.argus.replay..",
+            "dev.argus.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.argus.observe.capture..")
         .check(CLASSES);
   }
 

@@ -20,7 +20,8 @@ public record ArgusConfig(
     TlsConfig tls,
     SloConfig slo,
     DriftConfig drift,
-    ConsoleConfig console) {
+    ConsoleConfig console,
+    CaptureConfig capture) {
   public ArgusConfig {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(grpc, "grpc");
@@ -39,6 +40,7 @@ public record ArgusConfig(
     Objects.requireNonNull(slo, "slo");
     Objects.requireNonNull(drift, "drift");
     Objects.requireNonNull(console, "console");
+    Objects.requireNonNull(capture, "capture");
     // tracing.tail.latency_threshold left empty follows the latency objective.
     tracing =
         tracing.withTail(

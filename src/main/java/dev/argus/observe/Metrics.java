@@ -53,6 +53,7 @@ public final class Metrics implements InferenceObserver {
   private final Histogram inputSize;
   private final Gauge memoryPressure;
   private final RpcMetrics rpc;
+  private final CaptureMetrics capture;
 
   /**
    * Creates and registers the catalogue.
@@ -193,6 +194,12 @@ public final class Metrics implements InferenceObserver {
     buildInfo.addLabelValues(
         version, System.getProperty("java.version"), runtimeVersion, jpegDecoder);
     rpc = new RpcMetrics(f);
+    capture = new CaptureMetrics(f);
+  }
+
+  /** The request capture's metrics. */
+  public CaptureMetrics capture() {
+    return capture;
   }
 
   /** The gRPC transport's metrics. */

@@ -38,6 +38,8 @@ public final class RequestRecord {
   private String clientAddress = "";
   private String requestPayload;
   private String responsePayload;
+  private byte[] requestBody;
+  private byte[] responseBody;
   private String errorType;
   private String errorMessage;
   private Throwable error;
@@ -158,6 +160,27 @@ public final class RequestRecord {
 
   public Optional<String> responsePayload() {
     return Optional.ofNullable(responsePayload);
+  }
+
+  /**
+   * The request body as read (decoded, when it came compressed), kept by reference for request
+   * capture; the reader must not change it. Holding it costs nothing: the request holds it anyway.
+   */
+  public void requestBody(byte[] body) {
+    this.requestBody = body;
+  }
+
+  public Optional<byte[]> requestBody() {
+    return Optional.ofNullable(requestBody);
+  }
+
+  /** The answer's body as sent, by reference, for request capture. */
+  public void responseBody(byte[] body) {
+    this.responseBody = body;
+  }
+
+  public Optional<byte[]> responseBody() {
+    return Optional.ofNullable(responseBody);
   }
 
   /**

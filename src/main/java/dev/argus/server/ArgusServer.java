@@ -9,6 +9,7 @@ import dev.argus.observe.MemoryMonitor;
 import dev.argus.observe.RecentRequests;
 import dev.argus.observe.RequestSink;
 import dev.argus.observe.ServerGauges;
+import dev.argus.observe.capture.RequestCapture;
 import dev.argus.transport.edge.RequestScopes;
 import dev.argus.transport.grpc.GrpcServer;
 import dev.argus.transport.http.HttpServer;
@@ -38,6 +39,7 @@ public final class ArgusServer implements AutoCloseable {
   private final ArgusCore core;
   private final MemoryMonitor memory;
   private final HealthService health;
+  private final RequestCapture capture;
   private final HttpServer http;
   private final Optional<GrpcServer> grpc;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -68,7 +70,8 @@ public final class ArgusServer implements AutoCloseable {
     LiveStats live = new LiveStats(System::currentTimeMillis);
     RequestSink sink =
         config.console().enabled() ? RequestSink.of(List.of(live, recent)) : RequestSink.NONE;
-    RequestScopes scopes = new RequestScopes(core.tracing, payloadLimit, sink);
+    this.capture = RequestCapture.start(config.capture(), config.slo(), core.metrics.capture());
+    RequestScopes scopes = new RequestScopes(core.tracing, payloadLimit, sink, capture);
     this.http =
         new HttpServer(
             config,
@@ -177,6 +180,7 @@ public final class ArgusServer implements AutoCloseable {
     grpc.ifPresent(GrpcServer::beginShutdown);
     http.stop();
     grpc.ifPresent(g -> g.awaitTermination(Duration.ofNanos(graceEnd - System.nanoTime())));
+    capture.close(); // after the listeners: the last answers are captured too
     memory.close();
     core.close();
     log.info("stopped");

@@ -39,10 +39,19 @@ public final class OnnxIdentity {
 
   /** Adds model {@code name} (kind tensor, version 1) holding Identity over {@code type}. */
   public static void addTo(Path repo, String name, DataType type) {
+    addUnary(repo, name, "1", type, "Identity");
+  }
+
+  /**
+   * Adds version {@code version} of model {@code name} (kind tensor) holding {@code y = op(x)} for
+   * a unary ONNX operator such as {@code Neg} or {@code Abs}: a model whose outputs differ from
+   * Identity's for the same inputs.
+   */
+  public static void addUnary(Path repo, String name, String version, DataType type, String op) {
     try {
       Path dir = repo.resolve(name);
-      Files.createDirectories(dir.resolve("1"));
-      Files.write(dir.resolve("1/model.onnx"), model(type));
+      Files.createDirectories(dir.resolve(version));
+      Files.write(dir.resolve(version + "/model.onnx"), model(type, op));
       Files.writeString(dir.resolve("model.yaml"), "kind: tensor\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -50,8 +59,11 @@ public final class OnnxIdentity {
   }
 
   static byte[] model(DataType type) {
-    byte[] node =
-        message(string(1, "x"), string(2, "y"), string(3, "identity"), string(4, "Identity"));
+    return model(type, "Identity");
+  }
+
+  static byte[] model(DataType type, String op) {
+    byte[] node = message(string(1, "x"), string(2, "y"), string(3, "op"), string(4, op));
     byte[] graph =
         message(
             bytes(1, node),

@@ -4,6 +4,7 @@ import dev.argus.observe.LogContext;
 import dev.argus.observe.RequestRecord;
 import dev.argus.observe.RequestSink;
 import dev.argus.observe.Tracing;
+import dev.argus.observe.capture.RequestCapture;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -22,6 +23,7 @@ public final class RequestScopes {
   private final Tracer tracer;
   private final int payloadLimit;
   private final RequestSink sink;
+  private final RequestCapture capture;
 
   /**
    * @param payloadLimit the most bytes of a body the canonical line may show ({@code
@@ -36,10 +38,24 @@ public final class RequestScopes {
    *     console's recent requests and live figures)
    */
   public RequestScopes(Tracing tracing, int payloadLimit, RequestSink sink) {
+    this(tracing, payloadLimit, sink, null);
+  }
+
+  /**
+   * @param capture offered each inference request as it is answered ({@code capture.*}); null: off
+   */
+  public RequestScopes(
+      Tracing tracing, int payloadLimit, RequestSink sink, RequestCapture capture) {
     this.tracing = tracing;
     this.tracer = tracing.tracer();
     this.payloadLimit = payloadLimit;
     this.sink = sink;
+    this.capture = capture;
+  }
+
+  /** The request capture, when {@code capture.enabled} is on. */
+  public Optional<RequestCapture> capture() {
+    return capture != null && capture.enabled() ? Optional.of(capture) : Optional.empty();
   }
 
   /** {@code span} if an exemplar may point to its trace (see {@link Tracing#exemplar}). */

@@ -67,7 +67,11 @@ public final class Bodies {
                   + " bytes read); the connection is closed");
     }
     return switch (end) {
-      case DONE -> reader.bytes();
+      case DONE -> {
+        byte[] body = reader.bytes();
+        HttpEdge.record(req).requestBody(body);
+        yield body;
+      }
       case TOO_LARGE -> throw new EdgeException.PayloadTooLarge(limit);
       case FAILED -> throw failed(reader);
     };

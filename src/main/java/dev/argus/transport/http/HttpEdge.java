@@ -2,6 +2,7 @@ package dev.argus.transport.http;
 
 import dev.argus.observe.Metrics;
 import dev.argus.observe.RequestRecord;
+import dev.argus.observe.capture.RequestCapture;
 import dev.argus.transport.edge.RequestIds;
 import dev.argus.transport.edge.RequestScope;
 import dev.argus.transport.edge.RequestScopes;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -44,7 +46,16 @@ public final class HttpEdge implements Filter {
         }
       };
 
+  /** The routes whose requests may be captured: the inference endpoints, nothing else. */
+  private static final Set<String> CAPTURED_ROUTES =
+      Set.of(
+          "/predict",
+          "/predict/{model}",
+          "/v2/models/{model}/infer",
+          "/v2/models/{model}/versions/{version}/infer");
+
   private final RequestScopes scopes;
+  private final Optional<RequestCapture> capture;
   private final Metrics metrics;
   private final HttpLimits limits;
   private final BooleanSupplier draining;
@@ -54,6 +65,7 @@ public final class HttpEdge implements Filter {
    */
   HttpEdge(RequestScopes scopes, Metrics metrics, HttpLimits limits, BooleanSupplier draining) {
     this.scopes = scopes;
+    this.capture = scopes.capture();
     this.metrics = metrics;
     this.limits = limits;
     this.draining = draining;
@@ -139,6 +151,17 @@ public final class HttpEdge implements Filter {
       span.setAttribute("http.request.method", record.method());
       span.setAttribute("http.route", record.route());
       span.setAttribute("http.response.status_code", status);
+    }
+    if (capture.isPresent() && CAPTURED_ROUTES.contains(record.route())) {
+      String query = req.query().rawValue();
+      capture
+          .get()
+          .offer(
+              record,
+              System.nanoTime() - start,
+              req.path().rawPath() + (query.isEmpty() ? "" : "?" + query),
+              name -> req.headers().first(HeaderNames.create(name)),
+              name -> res.headers().first(HeaderNames.create(name)));
     }
   }
 

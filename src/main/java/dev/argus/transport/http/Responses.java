@@ -43,6 +43,7 @@ public final class Responses {
     // Error handlers run on a reset response, so the id is set again on every send.
     res.header(RequestIds.HEADER, HttpEdge.requestId(req));
     HttpEdge.record(req).bytesOut(body.length);
+    HttpEdge.record(req).responseBody(body);
     Payloads.response(req, body, loggedLength);
     res.send(body);
   }
