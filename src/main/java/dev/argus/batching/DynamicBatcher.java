@@ -71,6 +71,7 @@ public final class DynamicBatcher implements AutoCloseable {
             .daemon()
             .unstarted(() -> {
               try {
+                CpuPriority.lowerCurrentThread();
                 work.run();
               } catch (Throwable t) {
                 replace(i, t);

@@ -22,7 +22,8 @@ public record ServerConfig(
     Duration lingeringTime,
     @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
             using = YamlBinder.ByteSizeDeserializer.class)
-        long lingeringBytes) {
+        long lingeringBytes,
+    int cpuWorkNice) {
   public ServerConfig {
     Check.that(host != null && !host.isBlank(), "host", host, "a host name or address");
     Check.that(port >= 0 && port <= 65535, "port", port, "0..65535, 0 for any free port");
@@ -60,5 +61,10 @@ public record ServerConfig(
         lingeringTime,
         ">= 0, 0 to close at once");
     Check.that(lingeringBytes >= 0, "lingering_bytes", lingeringBytes, ">= 0, 0 to close at once");
+    Check.that(
+        cpuWorkNice >= 0 && cpuWorkNice <= 19,
+        "cpu_work_nice",
+        cpuWorkNice,
+        "0..19, 0 to leave compute threads at the process's priority");
   }
 }

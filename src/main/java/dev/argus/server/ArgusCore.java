@@ -1,5 +1,6 @@
 package dev.argus.server;
 
+import dev.argus.batching.CpuPriority;
 import dev.argus.batching.Ticker;
 import dev.argus.config.ArgusConfig;
 import dev.argus.config.ConfigException;
@@ -115,6 +116,8 @@ public final class ArgusCore implements AutoCloseable {
                   + ")");
         });
     this.registry = new PrometheusRegistry();
+    // Before any worker or decoding thread starts: they lower their own priority as they start.
+    CpuPriority.configure(config.server().cpuWorkNice());
     ImageDecoder decoder = decoder(config);
     this.tracing = Tracing.create(config.tracing(), ArgusServer.version());
     this.metrics =

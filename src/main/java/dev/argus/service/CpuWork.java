@@ -1,5 +1,6 @@
 package dev.argus.service;
 
+import dev.argus.batching.CpuPriority;
 import dev.argus.batching.Ticker;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,13 @@ final class CpuWork implements AutoCloseable {
         Executors.newFixedThreadPool(
             threads,
             r ->
-                Thread.ofPlatform().name("argus-cpu-" + n.getAndIncrement()).daemon().unstarted(r));
+                Thread.ofPlatform()
+                    .name("argus-cpu-" + n.getAndIncrement())
+                    .daemon()
+                    .unstarted(() -> {
+                      CpuPriority.lowerCurrentThread();
+                      r.run();
+                    }));
     this.ticker = ticker;
   }
 
