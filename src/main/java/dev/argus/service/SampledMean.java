@@ -22,27 +22,34 @@ final class SampledMean {
       return Double.NaN;
     }
     int samples = Math.min(n, MAX_SAMPLES);
-    // Index from + floor(i * n / samples): every value when n <= MAX_SAMPLES, else an even spread.
+    // Every value when n <= MAX_SAMPLES, else an even spread (index about from + i * n / samples).
+    // The position advances in 32.32 fixed point, so the loop does no division (a long division
+    // per value made a 150,528-value image cost 40 µs a channel).
+    long step = ((long) n << 32) / samples;
     double sum = 0;
     switch (data) {
       case float[] f -> {
-        for (int i = 0; i < samples; i++) {
-          sum += f[from + (int) ((long) i * n / samples)];
+        long pos = 0;
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += f[from + (int) (pos >>> 32)];
         }
       }
       case double[] f -> {
-        for (int i = 0; i < samples; i++) {
-          sum += f[from + (int) ((long) i * n / samples)];
+        long pos = 0;
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += f[from + (int) (pos >>> 32)];
         }
       }
       case long[] f -> {
-        for (int i = 0; i < samples; i++) {
-          sum += f[from + (int) ((long) i * n / samples)];
+        long pos = 0;
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += f[from + (int) (pos >>> 32)];
         }
       }
       case int[] f -> {
-        for (int i = 0; i < samples; i++) {
-          sum += f[from + (int) ((long) i * n / samples)];
+        long pos = 0;
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += f[from + (int) (pos >>> 32)];
         }
       }
       default -> {
