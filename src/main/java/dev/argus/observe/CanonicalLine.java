@@ -45,11 +45,12 @@ public final class CanonicalLine {
     return formats;
   }
 
-  private static String format(String[] formats, String message, int fields) {
+  /** {@code formats[0]} is the bare message, {@code formats[n]} it with n placeholders. */
+  private static String format(String[] formats, int fields) {
     if (!fieldsInMessage) {
-      return message;
+      return formats[0];
     }
-    return fields < formats.length ? formats[fields] : message + " {}".repeat(fields);
+    return fields < formats.length ? formats[fields] : formats[0] + " {}".repeat(fields);
   }
 
   /** Writes the line of a request that took {@code nanos}. */
@@ -98,7 +99,7 @@ public final class CanonicalLine {
               });
         });
     if (!failed) {
-      log.info(format(COMPLETED, "request_completed", fields.size()), fields.toArray());
+      log.info(format(COMPLETED, fields.size()), fields.toArray());
       return;
     }
     fields.add(kv("error_type", r.errorType().get()));
@@ -106,7 +107,7 @@ public final class CanonicalLine {
     if (suppressed > 0) {
       fields.add(kv("similar_suppressed", suppressed));
     }
-    String format = format(FAILED, "request_failed", fields.size());
+    String format = format(FAILED, fields.size());
     if (r.serverFault()) {
       // A trailing Throwable is logged as a stack trace: only for failures nobody expected.
       r.error().ifPresent(fields::add);

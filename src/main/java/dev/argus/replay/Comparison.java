@@ -39,6 +39,12 @@ final class Comparison {
       double maxScoreDelta,
       double maxAbsDiff,
       String note) {
+    /** The outputs' names, datatypes or shapes differ: changed, by an unbounded amount. */
+    static Diff layoutChanged(String note) {
+      return new Diff(
+          true, false, true, "tensor", "", "", Double.NaN, Double.POSITIVE_INFINITY, note);
+    }
+
     static Diff statusOnly(boolean statusChanged, String note) {
       return new Diff(
           statusChanged, statusChanged, false, "status", "", "", Double.NaN, Double.NaN, note);
@@ -130,31 +136,14 @@ final class Comparison {
   private static Diff tensors(
       Map<String, Outputs.Output> before, Map<String, Outputs.Output> after, double tolerance) {
     if (!before.keySet().equals(after.keySet())) {
-      return new Diff(
-          true,
-          false,
-          true,
-          "tensor",
-          "",
-          "",
-          Double.NaN,
-          Double.POSITIVE_INFINITY,
-          "outputs " + before.keySet() + " -> " + after.keySet());
+      return Diff.layoutChanged("outputs " + before.keySet() + " -> " + after.keySet());
     }
     double max = 0;
     for (Map.Entry<String, Outputs.Output> e : before.entrySet()) {
       Outputs.Output a = e.getValue();
       Outputs.Output b = after.get(e.getKey());
       if (!a.datatype().equals(b.datatype()) || !a.shape().equals(b.shape())) {
-        return new Diff(
-            true,
-            false,
-            true,
-            "tensor",
-            "",
-            "",
-            Double.NaN,
-            Double.POSITIVE_INFINITY,
+        return Diff.layoutChanged(
             e.getKey() + ": " + a.datatype() + a.shape() + " -> " + b.datatype() + b.shape());
       }
       max = Math.max(max, maxAbsDiff(a, b));
