@@ -4,8 +4,6 @@ import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
 import java.lang.reflect.Array;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -57,27 +55,6 @@ final class Rows {
           .append(';');
     }
     return sb.toString();
-  }
-
-  /** The inputs of {@code batch}, joined along the first dimension into {@code totalRows}. */
-  static Map<String, Tensor> concat(List<Pending> batch, int totalRows) {
-    Map<String, Tensor> first = batch.get(0).inputs;
-    Map<String, Tensor> joined = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : first.entrySet()) {
-      Tensor t = e.getValue();
-      int rowElements = Math.toIntExact(t.shape().elementCount() / Math.max(1, t.shape().dim(0)));
-      Object data =
-          Array.newInstance(t.data().getClass().getComponentType(), totalRows * rowElements);
-      int offset = 0;
-      for (Pending p : batch) {
-        Tensor part = p.inputs.get(e.getKey());
-        int length = Array.getLength(part.data());
-        System.arraycopy(part.data(), 0, data, offset, length);
-        offset += length;
-      }
-      joined.put(e.getKey(), Tensor.of(t.type(), t.shape().withFirstDim(totalRows), data));
-    }
-    return joined;
   }
 
   /** Rows {@code firstRow .. firstRow + rows} of a tensor of {@code totalRows}. */

@@ -106,12 +106,50 @@ public final class ImageTransform {
     ByteBuffer data = src.data();
     int rowBytes = srcW * stride;
     int plane = width * height;
-    int[] channel = {src.red(), src.green(), src.blue()};
+    int red = src.red();
+    int green = src.green();
+    int blue = src.blue();
+    // Each source row is read once into the heap: array reads in the loop below instead of
+    // bounds-checked buffer reads, and all three channels from one pass over the row.
+    byte[] upperRow = new byte[rowBytes];
+    byte[] lowerRow = new byte[rowBytes];
+    int upperY = -1;
+    int lowerY = -1;
+    if (sx == 1 && sy == 1 && left == 0 && top == 0) {
+      // The source is already the output size: no interpolation, only the normalisation (the
+      // same arithmetic the general path does with zero weights, so the same floats).
+      for (int oy = 0; oy < height; oy++) {
+        data.get(oy * rowBytes, upperRow, 0, rowBytes);
+        int o = offsetInOut + oy * width;
+        for (int ox = 0; ox < width; ox++) {
+          int i = ox * stride;
+          out[o + ox] = (upperRow[i + red] & 0xff) * scale[0] + offset[0];
+          out[o + plane + ox] = (upperRow[i + green] & 0xff) * scale[1] + offset[1];
+          out[o + 2 * plane + ox] = (upperRow[i + blue] & 0xff) * scale[2] + offset[2];
+        }
+      }
+      return;
+    }
+    int[] channel = {red, green, blue};
     for (int oy = 0; oy < height; oy++) {
       double fy = Math.max(0, Math.min(srcH - 1, (oy + top + 0.5) * sy - 0.5));
       int y0 = (int) fy;
-      int r0 = y0 * rowBytes;
-      int r1 = Math.min(y0 + 1, srcH - 1) * rowBytes;
+      int y1 = Math.min(y0 + 1, srcH - 1);
+      if (y0 != upperY) {
+        if (y0 == lowerY) {
+          byte[] t = upperRow;
+          upperRow = lowerRow;
+          lowerRow = t;
+          lowerY = upperY;
+        } else {
+          data.get(y0 * rowBytes, upperRow, 0, rowBytes);
+        }
+        upperY = y0;
+      }
+      if (y1 != lowerY) {
+        data.get(y1 * rowBytes, lowerRow, 0, rowBytes);
+        lowerY = y1;
+      }
       float wy = (float) (fy - y0);
       int row = offsetInOut + oy * width;
       for (int ch = 0; ch < 3; ch++) {
@@ -121,10 +159,10 @@ public final class ImageTransform {
         int o = row + ch * plane;
         for (int ox = 0; ox < width; ox++) {
           float fx = wx[ox];
-          float a = data.get(r0 + x0[ox] + c) & 0xff;
-          float b = data.get(r0 + x1[ox] + c) & 0xff;
-          float d0 = data.get(r1 + x0[ox] + c) & 0xff;
-          float d1 = data.get(r1 + x1[ox] + c) & 0xff;
+          float a = upperRow[x0[ox] + c] & 0xff;
+          float b = upperRow[x1[ox] + c] & 0xff;
+          float d0 = lowerRow[x0[ox] + c] & 0xff;
+          float d1 = lowerRow[x1[ox] + c] & 0xff;
           float upper = a + (b - a) * fx;
           float lower = d0 + (d1 - d0) * fx;
           out[o + ox] = (upper + (lower - upper) * wy) * sc + of;

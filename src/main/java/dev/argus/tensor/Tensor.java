@@ -61,6 +61,26 @@ public final class Tensor {
     };
   }
 
+  /**
+   * The tensors of {@code parts} joined along the first dimension into one of {@code totalRows}
+   * rows (a new array); they share a type and the dimensions past the first.
+   */
+  public static Tensor joinRows(java.util.List<Tensor> parts, int totalRows) {
+    Tensor first = parts.get(0);
+    int rowElements =
+        Math.toIntExact(first.shape().elementCount() / Math.max(1, first.shape().dim(0)));
+    Object joined =
+        java.lang.reflect.Array.newInstance(
+            first.data().getClass().getComponentType(), totalRows * rowElements);
+    int offset = 0;
+    for (Tensor part : parts) {
+      int length = java.lang.reflect.Array.getLength(part.data());
+      System.arraycopy(part.data(), 0, joined, offset, length);
+      offset += length;
+    }
+    return of(first.type(), first.shape().withFirstDim(totalRows), joined);
+  }
+
   public DataType type() {
     return type;
   }

@@ -281,7 +281,8 @@ class DynamicBatcherTest {
   @Test
   void closeRunsWhatIsQueuedThenRejects() throws Exception {
     batcher = start(8, Duration.ofHours(1), 16);
-    List<CompletableFuture<BatchResult>> queued = submitRows(3, 0);
+    // Announced, so an idle worker waits for all three instead of dispatching the first at once.
+    List<CompletableFuture<BatchResult>> queued = submitAnnounced(3, 0);
 
     batcher.close(Duration.ofSeconds(5));
 

@@ -64,6 +64,81 @@ class ImageTransformTest {
   }
 
   @Test
+  void anImageAlreadyAtTheOutputSizeIsOnlyNormalised() {
+    BufferedImage image = random(7, 5, 1);
+    double[] mean = {0.485, 0.456, 0.406};
+    double[] std = {0.229, 0.224, 0.225};
+
+    float[] out = ImageTransform.stretch(7, 5, mean, std).apply(image);
+
+    for (int y = 0; y < 5; y++) {
+      for (int x = 0; x < 7; x++) {
+        int rgb = image.getRGB(x, y);
+        for (int c = 0; c < 3; c++) {
+          int v = (rgb >> (16 - 8 * c)) & 0xff;
+          float expected = v * (float) (1.0 / (255.0 * std[c])) + (float) (-mean[c] / std[c]);
+          assertThat(out[c * 35 + y * 7 + x]).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void upAndDownscalingMatchAPlainBilinearReference() {
+    // Upscaling reuses a source row for several output rows, downscaling skips rows: both must
+    // read the same pixels a straightforward per-pixel bilinear does.
+    int[][] cases = {{5, 4, 13, 11}, {37, 29, 8, 6}, {3, 1, 2, 5}, {10, 10, 10, 3}};
+    for (int[] k : cases) {
+      BufferedImage image = random(k[0], k[1], k[0] * 31 + k[1]);
+      float[] out = ImageTransform.stretch(k[2], k[3], ZERO, ONE).apply(image);
+      float[] expected = referenceStretch(image, k[2], k[3]);
+      for (int i = 0; i < out.length; i++) {
+        assertThat(out[i])
+            .as("case %s, element %d", java.util.Arrays.toString(k), i)
+            .isCloseTo(expected[i], within(1e-5f));
+      }
+    }
+  }
+
+  private static float[] referenceStretch(BufferedImage image, int w, int h) {
+    int sw = image.getWidth();
+    int sh = image.getHeight();
+    float[] out = new float[3 * w * h];
+    for (int oy = 0; oy < h; oy++) {
+      double fy = Math.max(0, Math.min(sh - 1, (oy + 0.5) * sh / h - 0.5));
+      int y0 = (int) fy;
+      int y1 = Math.min(y0 + 1, sh - 1);
+      for (int ox = 0; ox < w; ox++) {
+        double fx = Math.max(0, Math.min(sw - 1, (ox + 0.5) * sw / w - 0.5));
+        int x0 = (int) fx;
+        int x1 = Math.min(x0 + 1, sw - 1);
+        for (int c = 0; c < 3; c++) {
+          int shift = 16 - 8 * c;
+          double a = (image.getRGB(x0, y0) >> shift) & 0xff;
+          double b = (image.getRGB(x1, y0) >> shift) & 0xff;
+          double d = (image.getRGB(x0, y1) >> shift) & 0xff;
+          double e = (image.getRGB(x1, y1) >> shift) & 0xff;
+          double upper = a + (b - a) * (fx - x0);
+          double lower = d + (e - d) * (fx - x0);
+          out[c * w * h + oy * w + ox] = (float) ((upper + (lower - upper) * (fy - y0)) / 255.0);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static BufferedImage random(int w, int h, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        image.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    return image;
+  }
+
+  @Test
   void bilinearInterpolatesBetweenPixelCentres() {
     // Two columns, black then white: downscaling to one pixel averages them.
     BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);

@@ -22,7 +22,9 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -56,12 +58,21 @@ final class OnnxModel implements Model {
 
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+    return runRows(List.of(inputs), -1);
+  }
+
+  /**
+   * Each part's numeric inputs are copied straight into this thread's input memory, one after the
+   * other, so a batch costs one copy per request and no joined array on the heap.
+   */
+  @Override
+  public Map<String, Tensor> runRows(List<Map<String, Tensor>> parts, int totalRows) {
     lifecycle.readLock().lock();
     try {
       if (closed) {
         throw new ModelExecutionException("the model's session is closed (unloaded or stopping)");
       }
-      return runOpen(inputs);
+      return runOpen(parts, totalRows);
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -78,12 +89,17 @@ final class OnnxModel implements Model {
 
   private static final long KEEP_INPUT_BYTES = 64L << 20;
 
-  private Map<String, Tensor> runOpen(Map<String, Tensor> inputs) {
+  private Map<String, Tensor> runOpen(List<Map<String, Tensor>> parts, int totalRows) {
     Map<String, OnnxTensor> onnxInputs = new LinkedHashMap<>();
-    ByteBuffer memory = inputMemory(inputs);
+    ByteBuffer memory = inputMemory(parts);
     try {
-      for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-        onnxInputs.put(e.getKey(), toOnnx(env, e.getValue(), memory));
+      List<Tensor> column = new ArrayList<>(parts.size());
+      for (String name : parts.get(0).keySet()) {
+        column.clear();
+        for (Map<String, Tensor> part : parts) {
+          column.add(part.get(name));
+        }
+        onnxInputs.put(name, toOnnx(env, column, totalRows, memory));
       }
       try (OrtSession.Result result = session.run(onnxInputs)) {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
@@ -108,10 +124,12 @@ final class OnnxModel implements Model {
   }
 
   /** This thread's input memory, large enough for every numeric input of one run; null if none. */
-  private static ByteBuffer inputMemory(Map<String, Tensor> inputs) {
+  private static ByteBuffer inputMemory(List<Map<String, Tensor>> parts) {
     long bytes = 0;
-    for (Tensor t : inputs.values()) {
-      bytes += directBytes(t);
+    for (Map<String, Tensor> inputs : parts) {
+      for (Tensor t : inputs.values()) {
+        bytes += directBytes(t);
+      }
     }
     if (bytes == 0 || bytes > Integer.MAX_VALUE) {
       return null;
@@ -140,24 +158,51 @@ final class OnnxModel implements Model {
    * slice of {@code memory} (when there is one) and used there in place.
    */
   static OnnxTensor toOnnx(OrtEnvironment env, Tensor t, ByteBuffer memory) throws OrtException {
-    long bytes = directBytes(t);
+    return toOnnx(env, List.of(t), -1, memory);
+  }
+
+  /**
+   * The rows of {@code parts} joined along the first dimension ({@code totalRows} in all; one part
+   * is taken as it is) as one ONNX Runtime tensor: FP32, FP64, INT32 and INT64 data are copied,
+   * part after part, into the next slice of {@code memory} (when there is one) and used there in
+   * place; other types are joined on the heap first.
+   */
+  static OnnxTensor toOnnx(OrtEnvironment env, List<Tensor> parts, int totalRows, ByteBuffer memory)
+      throws OrtException {
+    Tensor first = parts.get(0);
+    long[] shape =
+        parts.size() == 1 ? first.shape().dims() : first.shape().withFirstDim(totalRows).dims();
+    long bytes = 0;
+    for (Tensor t : parts) {
+      bytes += directBytes(t);
+    }
     if (memory == null || bytes == 0) {
-      return toOnnx(env, t);
+      return toOnnx(env, parts.size() == 1 ? first : Tensor.joinRows(parts, totalRows));
     }
     ByteBuffer slice = memory.slice(memory.position(), (int) bytes).order(ByteOrder.nativeOrder());
     memory.position(memory.position() + (int) bytes);
-    long[] shape = t.shape().dims();
-    return switch (t.type()) {
-      case FP32 ->
-          OnnxTensor.createTensor(env, slice.asFloatBuffer().put((float[]) t.data()).flip(), shape);
-      case FP64 ->
-          OnnxTensor.createTensor(
-              env, slice.asDoubleBuffer().put((double[]) t.data()).flip(), shape);
-      case INT32 ->
-          OnnxTensor.createTensor(env, slice.asIntBuffer().put((int[]) t.data()).flip(), shape);
-      case INT64 ->
-          OnnxTensor.createTensor(env, slice.asLongBuffer().put((long[]) t.data()).flip(), shape);
-      default -> toOnnx(env, t);
+    return switch (first.type()) {
+      case FP32 -> {
+        FloatBuffer b = slice.asFloatBuffer();
+        parts.forEach(t -> b.put((float[]) t.data()));
+        yield OnnxTensor.createTensor(env, b.flip(), shape);
+      }
+      case FP64 -> {
+        DoubleBuffer b = slice.asDoubleBuffer();
+        parts.forEach(t -> b.put((double[]) t.data()));
+        yield OnnxTensor.createTensor(env, b.flip(), shape);
+      }
+      case INT32 -> {
+        IntBuffer b = slice.asIntBuffer();
+        parts.forEach(t -> b.put((int[]) t.data()));
+        yield OnnxTensor.createTensor(env, b.flip(), shape);
+      }
+      case INT64 -> {
+        LongBuffer b = slice.asLongBuffer();
+        parts.forEach(t -> b.put((long[]) t.data()));
+        yield OnnxTensor.createTensor(env, b.flip(), shape);
+      }
+      default -> toOnnx(env, parts.size() == 1 ? first : Tensor.joinRows(parts, totalRows));
     };
   }
 

@@ -9,7 +9,11 @@ import dev.argus.model.ModelExecutionException;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
+import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,6 +57,32 @@ class TensorConversionTest {
       assertThat(back.shape()).isEqualTo(tensor.shape());
       assertThat(back.data()).isEqualTo(tensor.data());
     }
+  }
+
+  /**
+   * A batch's rows go into one native tensor part after part: the numeric types straight into the
+   * input memory, the others joined on the heap first; either way the same as one joined array.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tensors")
+  void rowsOfSeveralRequestsJoinIntoOneNativeTensor(Tensor rows) throws Exception {
+    Tensor first = rowSlice(rows, 0);
+    Tensor second = rowSlice(rows, 1);
+    ByteBuffer memory = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+
+    try (OnnxTensor onnx = OnnxModel.toOnnx(ENV, List.of(first, second), 2, memory)) {
+      Tensor back = OnnxModel.fromOnnx(onnx);
+
+      assertThat(back.shape()).isEqualTo(rows.shape());
+      assertThat(back.data()).isEqualTo(rows.data());
+      assertThat(Tensor.joinRows(List.of(first, second), 2).data()).isEqualTo(rows.data());
+    }
+  }
+
+  private static Tensor rowSlice(Tensor t, int row) {
+    Object data = Array.newInstance(t.data().getClass().getComponentType(), 2);
+    System.arraycopy(t.data(), 2 * row, data, 0, 2);
+    return Tensor.of(t.type(), Shape.of(1, 2), data);
   }
 
   @ParameterizedTest
