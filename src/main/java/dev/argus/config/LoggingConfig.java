@@ -17,8 +17,10 @@ public record LoggingConfig(
             using = YamlBinder.ByteSizeDeserializer.class)
         long payloadMaxBytes,
     String console,
-    int queueSize) {
+    int queueSize,
+    String fileCompression) {
   private static final Set<String> CONSOLE = Set.of("auto", "all", "warn", "off");
+  private static final Set<String> COMPRESSION = Set.of("gzip", "none");
   private static final Set<String> FORMATS = Set.of("json", "text");
   private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -37,6 +39,9 @@ public record LoggingConfig(
         "0..1MiB");
     console = console == null ? "auto" : console.toLowerCase(Locale.ROOT);
     Check.that(CONSOLE.contains(console), "console", console, "auto, all, warn or off");
+    fileCompression = fileCompression == null ? "gzip" : fileCompression.toLowerCase(Locale.ROOT);
+    Check.that(
+        COMPRESSION.contains(fileCompression), "file_compression", fileCompression, "gzip or none");
     Check.that(queueSize >= 0, "queue_size", queueSize, ">= 0 (0: write on the caller's thread)");
   }
 

@@ -25,7 +25,8 @@ class LogSetupTest {
 
   private static LoggingConfig config(
       String format, String level, String file, String console, int queueSize) {
-    return new LoggingConfig(format, level, file, 1L << 20, 2, false, 1024, console, queueSize);
+    return new LoggingConfig(
+        format, level, file, 1L << 20, 2, false, 1024, console, queueSize, "gzip");
   }
 
   @Test
@@ -86,6 +87,31 @@ class LogSetupTest {
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .doesNotContain("to the file")
         .contains("to both");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"gzip, .gz", "none, ''"})
+  void aFullFileRollsIntoACompressedOrPlainFile(
+      String compression, String suffix, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("argus.log");
+    LogSetup.configure(
+        new LoggingConfig(
+            "text", "INFO", file.toString(), 1L << 20, 2, false, 1024, "off", 8192, compression),
+        false);
+
+    String filler = "x".repeat(1000);
+    for (int i = 0; i < 1200; i++) { // 1.2 MB: past file_max_size (1 MiB), so the file rolls
+      LoggerFactory.getLogger("test").info("line {} {}", i, filler);
+    }
+    LogSetup.drain();
+    dev.argus.testing.TestLogging.restoreDefault(); // stops the appender: waits for compression
+
+    String rolled =
+        "argus.log." + java.time.LocalDate.now(java.time.ZoneId.systemDefault()) + ".0" + suffix;
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).contains(rolled, "argus.log");
+    }
   }
 
   @Test
