@@ -512,16 +512,22 @@ scenario_capture() {
 }
 
 scenario_batching() {
-  text "Batching on (max_batch_size 8, max_queue_delay 2ms, as image-triage ships) ÷ off (max_batch_size"
-  text "1) for image-triage, a 224x224 JPEG posted to /predict, at 1, 8 and 32 requests in flight."
+  local shipped
+  shipped="$(sed -n 's/^ *\(max_batch_size\|max_queue_delay\): *\([^ #]*\).*/\1 \2/p' "$work/triage-shipped.yaml" | paste -sd, -)"
+  text "Batching on ($shipped, as image-triage ships) ÷ off (max_batch_size 1) for image-triage, a"
+  text "224x224 JPEG posted to /predict, at 1, 8 and 32 requests in flight; and for mlp-1024x10 (binary"
+  text "tensors, the server's per-call cost is most of it) with max_batch_size 32, max_queue_delay 1ms"
+  text "÷ off, at 32 in flight. Both with the default threading (instances x intra-op from the cores)."
   local mode c i rps p50 p99
   for mode in off on; do
     if [[ $mode == on ]]; then
+      printf 'kind: tensor\nbatching:\n  max_batch_size: 32\n  max_queue_delay: 1ms\n' > "$models/mlp/model.yaml"
       start_argus batching-on "$work/triage-shipped.yaml"
     else
       start_argus batching-off "$work/triage-unbatched.yaml"
     fi
     warm image 4 /predict/image-triage
+    warm mlp 32 /v2/models/mlp/infer
     for c in 1 8 32; do
       for i in $(seq 1 "$runs"); do
         read -r rps p50 p99 _ <<< "$(load image "$c" /predict/image-triage)"
@@ -529,13 +535,21 @@ scenario_batching() {
         fig "in_flight_$c.$mode.p99_ms" "$p99"
       done
     done
+    for i in $(seq 1 "$runs"); do
+      read -r rps p50 p99 _ <<< "$(load mlp 32 /v2/models/mlp/infer)"
+      fig "mlp_in_flight_32.$mode.rps" "$rps"; fig "mlp_in_flight_32.$mode.p50_ms" "$p50"
+      fig "mlp_in_flight_32.$mode.p99_ms" "$p99"
+    done
     stop_argus
+    echo "kind: tensor" > "$models/mlp/model.yaml"
   done
   for c in 1 8 32; do
     ratio "in_flight_$c.throughput_ratio" "in_flight_$c.on.rps" "in_flight_$c.off.rps"
     ratio "in_flight_$c.p50_ratio" "in_flight_$c.on.p50_ms" "in_flight_$c.off.p50_ms"
     ratio "in_flight_$c.p99_ratio" "in_flight_$c.on.p99_ms" "in_flight_$c.off.p99_ms"
   done
+  ratio mlp_in_flight_32.throughput_ratio mlp_in_flight_32.on.rps mlp_in_flight_32.off.rps
+  ratio mlp_in_flight_32.p99_ratio mlp_in_flight_32.on.p99_ms mlp_in_flight_32.off.p99_ms
 }
 
 scenario_health() {

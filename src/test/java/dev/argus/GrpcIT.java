@@ -116,8 +116,8 @@ class GrpcIT {
             .stub()
             .modelConfig(ModelConfigRequest.newBuilder().setName("image-triage").build())
             .getConfig();
-    // image-triage ships with max_batch_size 8: dims leave the batch dimension out, as Triton's.
-    assertThat(triage.getMaxBatchSize()).isEqualTo(8);
+    // image-triage ships with max_batch_size 4: dims leave the batch dimension out, as Triton's.
+    assertThat(triage.getMaxBatchSize()).isEqualTo(4);
     assertThat(triage.getInput(0).getDimsList()).containsExactly(3L, 224L, 224L);
     assertThat(triage.getDynamicBatching().getMaxQueueDelayMicroseconds()).isPositive();
     assertThat(triage.getBackend()).isEqualTo("onnxruntime");
