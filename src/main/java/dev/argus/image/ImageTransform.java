@@ -91,8 +91,31 @@ public final class ImageTransform {
     double sx = srcW / resizedW;
     double sy = srcH / resizedH;
 
-    // Byte offsets of each output column's two source pixels, and the weight of the right one.
+    ByteBuffer data = src.data();
     int stride = src.stride();
+    int rowBytes = srcW * stride;
+    int plane = width * height;
+    int red = src.red();
+    int green = src.green();
+    int blue = src.blue();
+    if (sx == 1 && sy == 1 && left == 0 && top == 0) {
+      byte[] row = new byte[rowBytes];
+      // The source is already the output size: no interpolation, only the normalisation (the
+      // same arithmetic the general path does with zero weights, so the same floats).
+      for (int oy = 0; oy < height; oy++) {
+        data.get(oy * rowBytes, row, 0, rowBytes);
+        int o = offsetInOut + oy * width;
+        for (int ox = 0; ox < width; ox++) {
+          int i = ox * stride;
+          out[o + ox] = (row[i + red] & 0xff) * scale[0] + offset[0];
+          out[o + plane + ox] = (row[i + green] & 0xff) * scale[1] + offset[1];
+          out[o + 2 * plane + ox] = (row[i + blue] & 0xff) * scale[2] + offset[2];
+        }
+      }
+      return;
+    }
+
+    // Byte offsets of each output column's two source pixels, and the weight of the right one.
     int[] x0 = new int[width];
     int[] x1 = new int[width];
     float[] wx = new float[width];
@@ -103,33 +126,12 @@ public final class ImageTransform {
       x1[ox] = Math.min(ix + 1, srcW - 1) * stride;
       wx[ox] = (float) (fx - ix);
     }
-    ByteBuffer data = src.data();
-    int rowBytes = srcW * stride;
-    int plane = width * height;
-    int red = src.red();
-    int green = src.green();
-    int blue = src.blue();
-    // Each source row is read once into the heap: array reads in the loop below instead of
-    // bounds-checked buffer reads, and all three channels from one pass over the row.
+    // Each source row the output needs is read once into the heap, so the loops below read arrays
+    // instead of making bounds-checked buffer reads; consecutive output rows share source rows.
     byte[] upperRow = new byte[rowBytes];
     byte[] lowerRow = new byte[rowBytes];
     int upperY = -1;
     int lowerY = -1;
-    if (sx == 1 && sy == 1 && left == 0 && top == 0) {
-      // The source is already the output size: no interpolation, only the normalisation (the
-      // same arithmetic the general path does with zero weights, so the same floats).
-      for (int oy = 0; oy < height; oy++) {
-        data.get(oy * rowBytes, upperRow, 0, rowBytes);
-        int o = offsetInOut + oy * width;
-        for (int ox = 0; ox < width; ox++) {
-          int i = ox * stride;
-          out[o + ox] = (upperRow[i + red] & 0xff) * scale[0] + offset[0];
-          out[o + plane + ox] = (upperRow[i + green] & 0xff) * scale[1] + offset[1];
-          out[o + 2 * plane + ox] = (upperRow[i + blue] & 0xff) * scale[2] + offset[2];
-        }
-      }
-      return;
-    }
     int[] channel = {red, green, blue};
     for (int oy = 0; oy < height; oy++) {
       double fy = Math.max(0, Math.min(srcH - 1, (oy + top + 0.5) * sy - 0.5));
