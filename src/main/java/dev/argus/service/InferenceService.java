@@ -10,6 +10,7 @@ import dev.argus.tensor.Tensor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Protocol-neutral inference: every transport turns its request into a call here and its answer
@@ -147,29 +148,33 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Refuses a request at once, before the transport reads its body, when every admission place is
-   * taken: the cheapest answer to overload. Counted like any refusal; a model that does not exist
-   * is left to the normal path (404).
+   * The refusal for a request that arrives when every admission place is taken, decided before the
+   * transport reads its body: the cheapest answer to overload. The refusal is already recorded
+   * (metrics, SLO, the request's record) like any other; the transport only writes it, without
+   * throwing it through its error handling. A model that does not exist is left to the normal path
+   * (404).
    *
    * @param model the model asked for, or null for the default one
-   * @throws ArgusException.QueueFull when the server is saturated
+   * @return the refusal to answer with, or empty when the request may go on
    */
-  public void refuseIfSaturated(String model, RequestRecord record) {
+  public Optional<ArgusException.QueueFull> refusalIfSaturated(String model, RequestRecord record) {
     if (!admission.saturated()) {
-      return;
+      return Optional.empty();
     }
     PhaseClock clock = new PhaseClock(System.nanoTime(), Phase.DECODE);
     ServingModel serving = null;
     try {
       serving = catalogue.ready(model == null ? catalogue.defaultModelName() : model).orElse(null);
     } catch (ArgusException e) {
-      return;
+      return Optional.empty();
     }
     if (serving == null) {
-      return;
+      return Optional.empty();
     }
     recorder.begin(record, serving);
-    throw failed(record, serving, serving.name(), clock, admission.refusal());
+    ArgusException.QueueFull refusal = admission.refusal();
+    failed(record, serving, serving.name(), clock, refusal);
+    return Optional.of(refusal);
   }
 
   /** Stops the CPU threads. */

@@ -55,7 +55,11 @@ final class PredictHandler implements Routes {
 
   private void predict(ServerRequest req, ServerResponse res, String model) {
     // Shed before reading the body when the server is saturated: the cheapest refusal there is.
-    service.refuseIfSaturated(model, HttpEdge.record(req));
+    var refusal = service.refusalIfSaturated(model, HttpEdge.record(req));
+    if (refusal.isPresent()) {
+      Responses.refuse(req, res, refusal.get());
+      return;
+    }
     byte[] body = Bodies.read(req, maxRequestBytes);
     String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
     if (body.length == 0) {

@@ -95,6 +95,16 @@ public final class Responses {
     return body;
   }
 
+  /**
+   * Answers a request shed before its body was read, from the handler itself: the same answer as
+   * the error handler's, without throwing it through Helidon's error handling (which resets the
+   * response and looks the handler up by type: a measurable share of a refusal's CPU under a
+   * flood).
+   */
+  public static void refuse(ServerRequest req, ServerResponse res, ArgusException.QueueFull e) {
+    error(req, res, e);
+  }
+
   static void error(ServerRequest req, ServerResponse res, ArgusException e) {
     switch (e) {
       case ArgusException.QueueFull q ->

@@ -177,7 +177,11 @@ public final class OipHandlers implements Routes {
 
   /** {@code POST /v2/models/{model}[/versions/{version}]/infer}. */
   private void infer(ServerRequest req, ServerResponse res) {
-    service.refuseIfSaturated(model(req), HttpEdge.record(req));
+    var refusal = service.refusalIfSaturated(model(req), HttpEdge.record(req));
+    if (refusal.isPresent()) {
+      Responses.refuse(req, res, refusal.get());
+      return;
+    }
     int headerLength = headerLength(req);
     byte[] body = Bodies.read(req, maxRequestBytes);
     long received = System.nanoTime();
