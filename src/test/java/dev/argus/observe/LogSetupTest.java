@@ -115,6 +115,48 @@ class LogSetupTest {
   }
 
   @Test
+  void aRolledFileIsGzippedAtTheFastestLevelAndHoldsEveryLine(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("argus.log");
+    LogSetup.configure(
+        new LoggingConfig(
+            "text", "INFO", file.toString(), 1L << 20, 2, false, 1024, "off", 8192, "gzip"),
+        false);
+    for (int i = 0; i < 1200; i++) {
+      LoggerFactory.getLogger("test").info("line {} {}", i, "y".repeat(1000));
+    }
+    LogSetup.drain();
+    dev.argus.testing.TestLogging.restoreDefault(); // stops the appender: waits for compression
+
+    java.nio.file.Path rolled =
+        dir.resolve(
+            "argus.log." + java.time.LocalDate.now(java.time.ZoneId.systemDefault()) + ".0.gz");
+    byte[] gz = java.nio.file.Files.readAllBytes(rolled);
+    byte[] plain;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      plain = in.readAllBytes();
+    }
+    assertThat(new String(plain, StandardCharsets.UTF_8)).contains("line 0 ").contains("line 900 ");
+    // Deflate is deterministic: the same bytes at level 1 give exactly this file, and level 6
+    // (logback's own, zlib's default) a different one.
+    assertThat(gz).isEqualTo(gzip(plain, java.util.zip.Deflater.BEST_SPEED));
+    assertThat(gz).isNotEqualTo(gzip(plain, java.util.zip.Deflater.DEFAULT_COMPRESSION));
+  }
+
+  private static byte[] gzip(byte[] data, int level) throws java.io.IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out =
+        new java.util.zip.GZIPOutputStream(bytes, 64 * 1024) {
+          {
+            def.setLevel(level);
+          }
+        }) {
+      out.write(data);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
   void consoleAllWritesEveryLineToTheConsoleAsWellAsTheFile(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("argus.log");
