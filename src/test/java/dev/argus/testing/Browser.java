@@ -102,8 +102,15 @@ public final class Browser implements AutoCloseable {
     return driver;
   }
 
+  /**
+   * A wait that polls every 50 ms and tries again when the element it read was replaced meanwhile:
+   * the console re-renders its figures on every poll, so an element found one moment can be gone
+   * (stale) the next.
+   */
   public WebDriverWait waiting(Duration atMost) {
-    return new WebDriverWait(driver, atMost, Duration.ofMillis(50));
+    WebDriverWait wait = new WebDriverWait(driver, atMost, Duration.ofMillis(50));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Connections the page tried to open to anything but loopback. */
