@@ -78,7 +78,7 @@ final class Multipart {
   }
 
   /** The {@code boundary} parameter of the media type, unquoted. */
-  static String boundary(String contentType) {
+  private static String boundary(String contentType) {
     for (String parameter : contentType.split(";")) {
       int eq = parameter.indexOf('=');
       if (eq < 0 || !parameter.substring(0, eq).trim().equalsIgnoreCase("boundary")) {
