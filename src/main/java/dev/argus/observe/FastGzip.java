@@ -29,20 +29,16 @@ final class FastGzip extends Compressor {
    * Puts a FastGzip in place of the compressor a started {@code policy} made for itself. Logback
    * has no setting for the level, so this replaces its private field; if a logback version renames
    * it, the policy keeps its own compressor (the default level) and a warning says so.
-   *
-   * @return whether the fast compressor is in place
    */
-  static boolean install(TimeBasedRollingPolicy<?> policy) {
+  static void install(TimeBasedRollingPolicy<?> policy) {
     try {
       var field = TimeBasedRollingPolicy.class.getDeclaredField("compressor");
       field.setAccessible(true);
       FastGzip fast = new FastGzip();
       fast.setContext(policy.getContext());
       field.set(policy, fast);
-      return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       policy.addWarn("rolled logs keep logback's default gzip level: " + e);
-      return false;
     }
   }
 

@@ -4,7 +4,6 @@ import dev.argus.service.ArgusException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,10 +83,7 @@ final class Multipart {
       if (eq < 0 || !parameter.substring(0, eq).trim().equalsIgnoreCase("boundary")) {
         continue;
       }
-      String value = parameter.substring(eq + 1).trim();
-      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-        value = value.substring(1, value.length() - 1);
-      }
+      String value = unquoted(parameter.substring(eq + 1));
       if (value.isEmpty() || value.length() > MAX_BOUNDARY) {
         throw malformed("the boundary must be 1 to 70 characters (is " + value.length() + ")");
       }
@@ -106,23 +102,27 @@ final class Multipart {
         continue;
       }
       String[] pieces = line.substring(colon + 1).split(";");
-      if (!pieces[0].trim().toLowerCase(Locale.ROOT).equals("form-data")) {
+      if (!pieces[0].trim().equalsIgnoreCase("form-data")) {
         return null;
       }
       for (int i = 1; i < pieces.length; i++) {
         String piece = pieces[i].trim();
         int eq = piece.indexOf('=');
         if (eq > 0 && piece.substring(0, eq).trim().equalsIgnoreCase("name")) {
-          String value = piece.substring(eq + 1).trim();
-          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            value = value.substring(1, value.length() - 1);
-          }
-          return value;
+          return unquoted(piece.substring(eq + 1));
         }
       }
       return null;
     }
     return null;
+  }
+
+  /** A parameter's value, trimmed, without the double quotes around it if it has them. */
+  private static String unquoted(String value) {
+    String v = value.trim();
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 
   /** Where the empty line after a part's headers starts ({@code \r\n\r\n}), or -1. */
