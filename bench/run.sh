@@ -765,11 +765,11 @@ scenario_startup() {
   ratio cold.first_10s_vs_steady_ratio cold.first_10s_rps cold.steady_rps
 }
 
-# eden_bytes PORT: bytes allocated in the young generation so far (client_java's
-# jvm_memory_pool_allocated_bytes_total, counted at each collection, over the Eden pools).
-eden_bytes() {
+# pool_bytes PORT POOL: bytes allocated in the memory pools whose name holds POOL (Eden, Old), as
+# client_java counts them at each collection.
+pool_bytes() {
   curl -s "http://127.0.0.1:$1/metrics" |
-    awk '/^jvm_memory_pool_allocated_bytes_total\{.*Eden/ { s += $NF } END { printf "%.0f", s }'
+    awk -v pool="$2" '$0 ~ "^jvm_memory_pool_allocated_bytes_total\\{.*" pool { s += $NF } END { printf "%.0f", s }'
 }
 
 scenario_memory() {
@@ -782,20 +782,24 @@ scenario_memory() {
   text "ratio (flat: within 5%), and the most it reached. Allocation per request: bytes allocated in the"
   text "young generation (jvm_memory_pool_allocated_bytes_total over the Eden pools, counted at each"
   text "collection) over a ${secs} s run, divided by the requests served, for the binary tensor path and"
-  text "the photo path (humongous arrays allocated straight into the old generation are not in it)."
+  text "the photo path; and the same over the old generation's pool, which is where G1 puts arrays of"
+  text "more than half a region (a 588 KiB image tensor at this heap) and what survives a collection."
   start_argus memory "$work/triage-shipped.yaml"
   warm image-tensor 8 /v2/models/image-triage/infer
   IMAGE_FILE="$photo" warm image 8 /predict/image-triage
-  local i e0 e1 n
+  local i e0 e1 o0 o1 n kind
   for i in $(seq 1 "$runs"); do
-    e0="$(eden_bytes "$argus_port")"
-    read -r _ _ _ n <<< "$(load image-tensor 8 /v2/models/image-triage/infer)"
-    e1="$(eden_bytes "$argus_port")"
-    fig tensor.alloc_kib_per_request "$(python3 -c "print(round(($e1 - $e0) / 1024 / max(1, $n), 1))")"
-    e0="$(eden_bytes "$argus_port")"
-    read -r _ _ _ n <<< "$(IMAGE_FILE="$photo" load image 8 /predict/image-triage)"
-    e1="$(eden_bytes "$argus_port")"
-    fig photo.alloc_kib_per_request "$(python3 -c "print(round(($e1 - $e0) / 1024 / max(1, $n), 1))")"
+    for kind in tensor photo; do
+      e0="$(pool_bytes "$argus_port" Eden)" o0="$(pool_bytes "$argus_port" Old)"
+      if [[ $kind == tensor ]]; then
+        read -r _ _ _ n <<< "$(load image-tensor 8 /v2/models/image-triage/infer)"
+      else
+        read -r _ _ _ n <<< "$(IMAGE_FILE="$photo" load image 8 /predict/image-triage)"
+      fi
+      e1="$(pool_bytes "$argus_port" Eden)" o1="$(pool_bytes "$argus_port" Old)"
+      fig "$kind.alloc_kib_per_request" "$(python3 -c "print(round(($e1 - $e0) / 1024 / max(1, $n), 1))")"
+      fig "$kind.old_alloc_kib_per_request" "$(python3 -c "print(round(($o1 - $o0) / 1024 / max(1, $n), 1))")"
+    done
   done
   IMAGE="$photo" wrk -t2 -c8 -d"${soak}s" --timeout 10s -s "$root/bench/lua/predict.lua" \
     "http://127.0.0.1:$argus_port/predict/image-triage" > "$work/soak.out" &

@@ -60,6 +60,12 @@ final class Rows {
   /** Rows {@code firstRow .. firstRow + rows} of a tensor of {@code totalRows}. */
   static Tensor slice(Tensor t, int firstRow, int rows, int totalRows) {
     int rowElements = Math.toIntExact(t.shape().elementCount() / totalRows);
+    java.nio.ByteBuffer le = t.littleEndian();
+    if (le != null) {
+      int rowBytes = rowElements * t.type().byteSize();
+      return Tensor.ofLittleEndian(
+          t.type(), t.shape().withFirstDim(rows), le.slice(firstRow * rowBytes, rows * rowBytes));
+    }
     Object data = Array.newInstance(t.data().getClass().getComponentType(), rows * rowElements);
     System.arraycopy(t.data(), firstRow * rowElements, data, 0, rows * rowElements);
     return Tensor.of(t.type(), t.shape().withFirstDim(rows), data);

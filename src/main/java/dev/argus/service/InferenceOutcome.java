@@ -140,8 +140,15 @@ record InferenceOutcome(
   static DriftSample inputMeans(Map<String, Tensor> inputs) {
     Map<String, Double> means = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-      Object d = e.getValue().data();
-      double mean = SampledMean.of(d, 0, java.lang.reflect.Array.getLength(d));
+      Tensor t = e.getValue();
+      java.nio.ByteBuffer le = t.littleEndian();
+      double mean;
+      if (le != null) {
+        mean = SampledMean.of(le, t.type(), Math.toIntExact(t.shape().elementCount()));
+      } else {
+        Object d = t.data();
+        mean = SampledMean.of(d, 0, java.lang.reflect.Array.getLength(d));
+      }
       if (!Double.isNaN(mean)) {
         means.put("input_" + e.getKey() + "_mean", mean);
       }

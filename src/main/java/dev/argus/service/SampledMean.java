@@ -58,4 +58,46 @@ final class SampledMean {
     }
     return sum / samples;
   }
+
+  /**
+   * The mean of the {@code count} little-endian elements of {@code type} in {@code le} (from its
+   * position), read in place; NaN for a type without a mean worth comparing (as {@link #of}: FP32,
+   * FP64, INT64 and INT32 have one) or no elements.
+   */
+  static double of(java.nio.ByteBuffer le, dev.argus.tensor.DataType type, int count) {
+    if (count <= 0) {
+      return Double.NaN;
+    }
+    int samples = Math.min(count, MAX_SAMPLES);
+    long step = ((long) count << 32) / samples;
+    int base = le.position();
+    double sum = 0;
+    long pos = 0;
+    switch (type) {
+      case FP32 -> {
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += le.getFloat(base + 4 * (int) (pos >>> 32));
+        }
+      }
+      case FP64 -> {
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += le.getDouble(base + 8 * (int) (pos >>> 32));
+        }
+      }
+      case INT64 -> {
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += le.getLong(base + 8 * (int) (pos >>> 32));
+        }
+      }
+      case INT32 -> {
+        for (int i = 0; i < samples; i++, pos += step) {
+          sum += le.getInt(base + 4 * (int) (pos >>> 32));
+        }
+      }
+      default -> {
+        return Double.NaN;
+      }
+    }
+    return sum / samples;
+  }
 }

@@ -1,29 +1,87 @@
 package dev.argus.tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
  * A dense, row-major tensor backed by a primitive array ({@code float[]} for FP32, {@code long[]}
- * for INT64, {@code byte[][]} for BYTES, ...). Tensors are not copied defensively: whoever builds
- * one hands its array over.
+ * for INT64, {@code byte[][]} for BYTES, ...), or by the little-endian bytes it arrived as (a
+ * binary Open Inference Protocol body, gRPC {@code raw_*_contents}, ONNX Runtime's output buffer):
+ * those are handed to the model and to the response as they are, with one copy each way, and
+ * decoded into an array only when something asks for {@link #data()}. Tensors are not copied
+ * defensively: whoever builds one hands its array or bytes over.
  */
 public final class Tensor {
   private final DataType type;
   private final Shape shape;
-  private final Object data;
 
-  private Tensor(DataType type, Shape shape, Object data) {
+  /** The elements as little-endian bytes (position 0, exactly their size), or null. */
+  private final ByteBuffer littleEndian;
+
+  /** The backing array: given, or decoded from {@link #littleEndian} on first use. */
+  private volatile Object data;
+
+  private Tensor(DataType type, Shape shape, Object data, ByteBuffer littleEndian) {
     this.type = Objects.requireNonNull(type, "type");
     this.shape = Objects.requireNonNull(shape, "shape");
-    this.data = Objects.requireNonNull(data, "data");
     if (!shape.isConcrete()) {
       throw new IllegalArgumentException("shape: " + shape + " (expected: no dynamic dimension)");
     }
-    int length = java.lang.reflect.Array.getLength(data);
-    if (length != shape.elementCount()) {
+    this.littleEndian = littleEndian;
+    if (littleEndian == null) {
+      this.data = Objects.requireNonNull(data, "data");
+      int length = java.lang.reflect.Array.getLength(data);
+      if (length != shape.elementCount()) {
+        throw new IllegalArgumentException(
+            "data length: "
+                + length
+                + " (expected: "
+                + shape.elementCount()
+                + " for "
+                + shape
+                + ")");
+      }
+    } else if (littleEndian.remaining() != shape.elementCount() * type.byteSize()) {
       throw new IllegalArgumentException(
-          "data length: " + length + " (expected: " + shape.elementCount() + " for " + shape + ")");
+          "bytes: "
+              + littleEndian.remaining()
+              + " (expected: "
+              + shape.elementCount() * type.byteSize()
+              + " for "
+              + shape
+              + " of "
+              + type
+              + ")");
     }
+  }
+
+  private Tensor(DataType type, Shape shape, Object data) {
+    this(type, shape, data, null);
+  }
+
+  /**
+   * A tensor over {@code bytes}' remaining bytes, its elements little-endian, as the Open Inference
+   * Protocol's binary form lays them out; the bytes are used in place (not copied), so they must
+   * not change afterwards. For every fixed-size type but BOOL (whose bytes the protocol does not
+   * restrict to 0 and 1).
+   *
+   * @throws IllegalArgumentException for BOOL and BYTES, or when the size does not match the shape
+   */
+  public static Tensor ofLittleEndian(DataType type, Shape shape, ByteBuffer bytes) {
+    if (type == DataType.BOOL || type == DataType.BYTES) {
+      throw new IllegalArgumentException(type + " tensors are held as arrays");
+    }
+    return new Tensor(type, shape, null, bytes.slice().order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  /**
+   * The elements as little-endian bytes when the tensor was built from them ({@link
+   * #ofLittleEndian}): a fresh view from position 0 to their end, to be read, never written; null
+   * for a tensor built from an array.
+   */
+  public ByteBuffer littleEndian() {
+    return littleEndian == null ? null : littleEndian.duplicate().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** An FP32 tensor over {@code values}. */
@@ -89,9 +147,18 @@ public final class Tensor {
     return shape;
   }
 
-  /** The backing array; its Java type is {@link #javaArrayType(DataType)} of {@link #type()}. */
+  /**
+   * The backing array; its Java type is {@link #javaArrayType(DataType)} of {@link #type()}. A
+   * tensor held as bytes decodes them into it on the first call (two threads may both decode; each
+   * gets the same values).
+   */
   public Object data() {
-    return data;
+    Object d = data;
+    if (d == null) {
+      d = TensorCodec.read(type, littleEndian(), Math.toIntExact(shape.elementCount()));
+      data = d;
+    }
+    return d;
   }
 
   /** The backing array of an FP32 tensor. */
@@ -99,7 +166,7 @@ public final class Tensor {
     if (type != DataType.FP32) {
       throw new IllegalStateException("tensor is " + type + ", not FP32");
     }
-    return (float[]) data;
+    return (float[]) data();
   }
 
   @Override

@@ -99,8 +99,18 @@ public final class TensorCodec {
     return Math.toIntExact(t.shape().elementCount() * t.type().byteSize());
   }
 
-  /** The tensor's elements in the protocol's little-endian binary form. */
+  /**
+   * The tensor's elements in the protocol's little-endian binary form: for a tensor held as exactly
+   * such an array of bytes ({@link Tensor#ofLittleEndian}), that array itself, not a copy.
+   */
   public static byte[] toLittleEndian(Tensor t) {
+    ByteBuffer le = t.littleEndian();
+    if (le != null
+        && le.hasArray()
+        && le.arrayOffset() == 0
+        && le.remaining() == le.array().length) {
+      return le.array();
+    }
     ByteBuffer buf = ByteBuffer.allocate(binarySize(t)).order(ByteOrder.LITTLE_ENDIAN);
     write(t, buf);
     return buf.array();
@@ -111,6 +121,11 @@ public final class TensorCodec {
    * 4-byte length (in that order) and the bytes of each element.
    */
   public static void write(Tensor t, ByteBuffer buf) {
+    ByteBuffer le = t.littleEndian();
+    if (le != null && (buf.order() == ByteOrder.LITTLE_ENDIAN || t.type().byteSize() == 1)) {
+      buf.put(le);
+      return;
+    }
     Object d = t.data();
     switch (t.type()) {
       case FP32 -> put(buf, 4, ((float[]) d).length, b -> b.asFloatBuffer().put((float[]) d));

@@ -53,4 +53,30 @@ class SampledMeanTest {
     assertThat(SampledMean.of(new byte[] {1, 2}, 0, 2)).isNaN();
     assertThat(SampledMean.of(new float[] {1}, 0, 0)).isNaN();
   }
+
+  @org.junit.jupiter.api.Test
+  void littleEndianBytesHaveTheMeanOfTheirArray() {
+    float[] image = new float[150_528];
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < image.length; i++) {
+      image[i] = (float) random.nextGaussian();
+    }
+    dev.argus.tensor.Tensor t =
+        dev.argus.tensor.Tensor.ofFloats(dev.argus.tensor.Shape.of(image.length), image);
+    java.nio.ByteBuffer le =
+        java.nio.ByteBuffer.wrap(dev.argus.tensor.TensorCodec.toLittleEndian(t))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    assertThat(SampledMean.of(le, dev.argus.tensor.DataType.FP32, image.length))
+        .isEqualTo(SampledMean.of(image, 0, image.length));
+    long[] ids = {1, 2, 3, 10};
+    java.nio.ByteBuffer longs =
+        java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (long id : ids) {
+      longs.putLong(id);
+    }
+    assertThat(SampledMean.of(longs.flip(), dev.argus.tensor.DataType.INT64, 4)).isEqualTo(4.0);
+    assertThat(SampledMean.of(le, dev.argus.tensor.DataType.INT8, 4)).isNaN();
+    assertThat(SampledMean.of(le, dev.argus.tensor.DataType.FP32, 0)).isNaN();
+  }
 }

@@ -181,29 +181,53 @@ final class OnnxModel implements Model {
     }
     ByteBuffer slice = memory.slice(memory.position(), (int) bytes).order(ByteOrder.nativeOrder());
     memory.position(memory.position() + (int) bytes);
+    for (Tensor t : parts) {
+      copyInto(slice, t);
+    }
+    slice.flip();
     return switch (first.type()) {
-      case FP32 -> {
-        FloatBuffer b = slice.asFloatBuffer();
-        parts.forEach(t -> b.put((float[]) t.data()));
-        yield OnnxTensor.createTensor(env, b.flip(), shape);
-      }
-      case FP64 -> {
-        DoubleBuffer b = slice.asDoubleBuffer();
-        parts.forEach(t -> b.put((double[]) t.data()));
-        yield OnnxTensor.createTensor(env, b.flip(), shape);
-      }
-      case INT32 -> {
-        IntBuffer b = slice.asIntBuffer();
-        parts.forEach(t -> b.put((int[]) t.data()));
-        yield OnnxTensor.createTensor(env, b.flip(), shape);
-      }
-      case INT64 -> {
-        LongBuffer b = slice.asLongBuffer();
-        parts.forEach(t -> b.put((long[]) t.data()));
-        yield OnnxTensor.createTensor(env, b.flip(), shape);
-      }
-      default -> toOnnx(env, parts.size() == 1 ? first : Tensor.joinRows(parts, totalRows));
+      case FP32 -> OnnxTensor.createTensor(env, slice.asFloatBuffer(), shape);
+      case FP64 -> OnnxTensor.createTensor(env, slice.asDoubleBuffer(), shape);
+      case INT32 -> OnnxTensor.createTensor(env, slice.asIntBuffer(), shape);
+      case INT64 -> OnnxTensor.createTensor(env, slice.asLongBuffer(), shape);
+      default -> throw new IllegalStateException("no direct copy for " + first.type());
     };
+  }
+
+  /**
+   * Appends {@code t}'s elements (FP32, FP64, INT32 or INT64) at {@code slice}'s position, in its
+   * (native) order: a tensor still held as the little-endian bytes of its request is copied as
+   * bytes, in one pass and without decoding it on the heap first.
+   */
+  private static void copyInto(ByteBuffer slice, Tensor t) {
+    ByteBuffer le = t.littleEndian();
+    if (le != null && slice.order() == ByteOrder.LITTLE_ENDIAN) {
+      slice.put(le);
+      return;
+    }
+    ByteBuffer view = slice.slice().order(slice.order());
+    Object d = t.data();
+    int length =
+        switch (d) {
+          case float[] f -> {
+            view.asFloatBuffer().put(f);
+            yield 4 * f.length;
+          }
+          case double[] f -> {
+            view.asDoubleBuffer().put(f);
+            yield 8 * f.length;
+          }
+          case int[] f -> {
+            view.asIntBuffer().put(f);
+            yield 4 * f.length;
+          }
+          case long[] f -> {
+            view.asLongBuffer().put(f);
+            yield 8 * f.length;
+          }
+          default -> throw new IllegalStateException("no direct copy for " + t.type());
+        };
+    slice.position(slice.position() + length);
   }
 
   @Override
@@ -286,8 +310,12 @@ final class OnnxModel implements Model {
       flattenStrings(t.getValue(), out, next);
       return Tensor.of(type, shape, out);
     }
-    // ONNX Runtime's buffer is in native order; the codec reads it as it is.
+    // ONNX Runtime hands over a heap copy of its buffer, in native order: on a little-endian
+    // machine those are the protocol's bytes already, kept as they are (no second copy).
     ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
+    if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && type != DataType.BOOL) {
+      return Tensor.ofLittleEndian(type, shape, raw);
+    }
     Object array = TensorCodec.read(type, raw, n);
     return Tensor.of(type, shape, array);
   }

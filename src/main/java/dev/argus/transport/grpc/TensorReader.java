@@ -91,7 +91,11 @@ final class TensorReader {
       } else {
         data = TypedContents.read(type, in.getContents(), count, label);
       }
-      if (inputs.put(in.getName(), Tensor.of(type, Shape.of(dims), data)) != null) {
+      Tensor tensor =
+          data instanceof ByteBuffer bytes
+              ? Tensor.ofLittleEndian(type, Shape.of(dims), bytes)
+              : Tensor.of(type, Shape.of(dims), data);
+      if (inputs.put(in.getName(), tensor) != null) {
         throw invalid(label + " is given twice");
       }
     }
@@ -172,7 +176,8 @@ final class TensorReader {
               + type.byteSize()
               + " bytes)");
     }
-    return TensorCodec.read(type, buf, count);
+    // Held as the message's own bytes: one copy, into the model's input buffer, and none here.
+    return type == DataType.BOOL ? TensorCodec.read(type, buf, count) : buf;
   }
 
   /** Elements over all of the typed fields: a tensor's contents use exactly one of them. */

@@ -9,6 +9,7 @@ import dev.argus.model.ModelExecutionException;
 import dev.argus.tensor.DataType;
 import dev.argus.tensor.Shape;
 import dev.argus.tensor.Tensor;
+import dev.argus.tensor.TensorCodec;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -77,6 +78,62 @@ class TensorConversionTest {
       assertThat(back.data()).isEqualTo(rows.data());
       assertThat(Tensor.joinRows(List.of(first, second), 2).data()).isEqualTo(rows.data());
     }
+  }
+
+  /** The fixed-size tensors above as a binary request holds them: little-endian bytes. */
+  static Stream<Arguments> heldAsBytes() {
+    return tensors()
+        .map(a -> (Tensor) a.get()[0])
+        .filter(t -> t.type() != DataType.BOOL && t.type() != DataType.BYTES)
+        .map(t ->
+            Arguments.of(
+                Tensor.ofLittleEndian(
+                    t.type(), t.shape(), ByteBuffer.wrap(TensorCodec.toLittleEndian(t))),
+                t));
+  }
+
+  /**
+   * A tensor held as its request's bytes goes into the native tensor as those bytes (alone, or as
+   * one part of a batch beside a tensor held as an array), and what comes back is held as ONNX
+   * Runtime's bytes, which the protocol writer sends as they are.
+   */
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("heldAsBytes")
+  void aTensorHeldAsBytesGoesInAndComesOutAsBytes(Tensor held, Tensor expected) throws Exception {
+    ByteBuffer memory = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
+    List<Tensor> parts =
+        List.of(
+            Tensor.ofLittleEndian(
+                held.type(),
+                Shape.of(1, 2),
+                held.littleEndian().slice(0, 2 * held.type().byteSize())),
+            rowSlice(expected, 1));
+
+    try (OnnxTensor one = OnnxModel.toOnnx(ENV, held, memory.duplicate());
+        OnnxTensor batch = OnnxModel.toOnnx(ENV, parts, 2, memory.slice(32, 32))) {
+      Tensor back = OnnxModel.fromOnnx(one);
+      Tensor joined = OnnxModel.fromOnnx(batch);
+
+      assertThat(held.data()).isEqualTo(expected.data());
+      assertThat(back.data()).isEqualTo(expected.data());
+      assertThat(joined.data()).isEqualTo(expected.data());
+      assertThat(back.littleEndian()).as("the output is kept as ONNX Runtime's bytes").isNotNull();
+      byte[] wire = TensorCodec.toLittleEndian(back);
+      assertThat(TensorCodec.toLittleEndian(back)).as("and written as they are").isSameAs(wire);
+      assertThat(wire).isEqualTo(TensorCodec.toLittleEndian(expected));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void bytesThatDoNotMatchTheShapeOrATypeHeldAsAnArrayAreRefused() {
+    assertThatThrownBy(
+            () -> Tensor.ofLittleEndian(DataType.FP32, Shape.of(2, 2), ByteBuffer.allocate(15)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("15");
+    assertThatThrownBy(
+            () -> Tensor.ofLittleEndian(DataType.BOOL, Shape.of(1), ByteBuffer.allocate(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Tensor.of(DataType.FP32, Shape.of(1), new float[1]).littleEndian()).isNull();
   }
 
   private static Tensor rowSlice(Tensor t, int row) {

@@ -159,7 +159,11 @@ public final class OipRequestReader {
         in.data = decodeBinary(in, body, offset, (int) in.binarySize);
         offset += (int) in.binarySize;
       }
-      if (tensors.put(in.name, Tensor.of(in.type, Shape.of(in.shape), in.data)) != null) {
+      Tensor tensor =
+          in.data instanceof ByteBuffer bytes
+              ? Tensor.ofLittleEndian(in.type, Shape.of(in.shape), bytes)
+              : Tensor.of(in.type, Shape.of(in.shape), in.data);
+      if (tensors.put(in.name, tensor) != null) {
         throw new ArgusException.InvalidInput("input '" + in.name + "' is given twice");
       }
     }
@@ -321,7 +325,8 @@ public final class OipRequestReader {
               + in.type.byteSize()
               + " bytes)");
     }
-    return TensorCodec.read(in.type, buf, count);
+    // Held as the body's own bytes: one copy, into the model's input buffer, and none here.
+    return in.type == DataType.BOOL ? TensorCodec.read(in.type, buf, count) : buf;
   }
 
   private static String text(JsonParser p, JsonToken value, String field) throws IOException {
