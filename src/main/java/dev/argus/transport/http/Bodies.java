@@ -41,7 +41,7 @@ public final class Bodies {
     BodyReader reader =
         new BodyReader(
             req.content().inputStream(), limit, true, encoded ? -1 : declared.orElse(-1));
-    Thread.ofVirtual().name("argus-body").start(reader);
+    start(reader, !encoded && declared.isPresent() && ConnectionInput.holds(declared.getAsLong()));
     BodyReader.End end;
     try {
       end =
@@ -77,6 +77,19 @@ public final class Bodies {
     };
   }
 
+  /**
+   * Runs {@code reader} here when the whole body has arrived already ({@code arrived}: reading it
+   * cannot block), else on a virtual thread of its own, which {@link BodyReader#await} waits for
+   * with its bounds.
+   */
+  private static void start(BodyReader reader, boolean arrived) {
+    if (arrived) {
+      reader.run();
+    } else {
+      Thread.ofVirtual().name("argus-body").start(reader);
+    }
+  }
+
   private static RuntimeException failed(BodyReader reader) {
     Exception e = reader.failure();
     if (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException) {
@@ -108,7 +121,7 @@ public final class Bodies {
     } catch (IllegalStateException e) {
       return false; // partly read already: the rest is not worth guessing at
     }
-    Thread.ofVirtual().name("argus-drain").start(reader);
+    start(reader, declared.isPresent() && ConnectionInput.holds(declared.getAsLong()));
     try {
       HttpLimits limits = HttpLimits.of(req);
       return reader.await(limits.readTimeoutNanos(), System.nanoTime() + maxNanos)

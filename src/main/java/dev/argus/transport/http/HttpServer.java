@@ -209,6 +209,7 @@ public final class HttpServer {
             io.helidon.webserver.http1.Http1Config.builder()
                 .maxHeadersSize((int) config.server().maxHeaderBytes())
                 .maxPrologueLength(8192)
+                .addReceiveListener(new ConnectionInput())
                 .build());
     if (config.tls().enabled()) {
       io.helidon.common.pki.Keys keys =
