@@ -6,6 +6,7 @@ import dev.argus.observe.capture.RequestCapture;
 import dev.argus.transport.edge.RequestIds;
 import dev.argus.transport.edge.RequestScope;
 import dev.argus.transport.edge.RequestScopes;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
@@ -42,7 +43,7 @@ public final class HttpEdge implements Filter {
 
         @Override
         public String get(RoutingRequest req, String key) {
-          return req == null ? null : req.headers().first(HeaderNames.create(key)).orElse(null);
+          return req == null ? null : req.headers().first(headerName(key)).orElse(null);
         }
       };
 
@@ -103,7 +104,7 @@ public final class HttpEdge implements Filter {
             "http",
             method,
             req.path().path(),
-            req.headers().first(HeaderNames.create(RequestIds.HEADER)),
+            req.headers().first(headerName(RequestIds.HEADER)),
             req,
             HEADERS,
             start)) {
@@ -116,8 +117,8 @@ public final class HttpEdge implements Filter {
         // closed socket. They open a new one, served until the listener stops.
         closeAfter(req, res);
       }
-      res.header(RequestIds.HEADER, scope.requestId());
-      scope.injectTraceContext((k, v) -> res.header(HeaderNames.create(k), v));
+      res.header(headerName(RequestIds.HEADER), scope.requestId());
+      scope.injectTraceContext((k, v) -> res.header(headerName(k), v));
       metrics.httpStarted();
       try {
         chain.proceed();
@@ -174,6 +175,25 @@ public final class HttpEdge implements Filter {
 
   /** The request's header of that name. */
   public static Optional<String> header(ServerRequest req, String name) {
-    return req.headers().first(HeaderNames.create(name));
+    return req.headers().first(headerName(name));
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, HeaderName> NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Helidon's name for the header {@code name}, made once per name: {@code HeaderNames.create}
+   * lower-cases and allocates on every call, several times per request. The names come from code
+   * and from the trace propagator (a fixed set); past 256 of them, they are made each time.
+   */
+  public static HeaderName headerName(String name) {
+    HeaderName known = NAMES.get(name);
+    if (known == null) {
+      known = HeaderNames.create(name);
+      if (NAMES.size() < 256) {
+        NAMES.putIfAbsent(name, known);
+      }
+    }
+    return known;
   }
 }

@@ -50,7 +50,7 @@ public final class Responses {
 
   /** The phase durations as a {@code Server-Timing} header, in milliseconds. */
   public static void serverTiming(ServerResponse res, PhaseTimings t) {
-    res.header(HeaderNames.create(ServerTiming.NAME), ServerTiming.of(t));
+    res.header(HttpEdge.headerName(ServerTiming.NAME), ServerTiming.of(t));
   }
 
   /** The HTTP status of each kind of inference failure. */

@@ -19,7 +19,6 @@ import dev.argus.transport.http.Payloads;
 import dev.argus.transport.http.Responses;
 import dev.argus.transport.http.Routes;
 import dev.argus.transport.http.ServerInfo;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -209,7 +208,7 @@ public final class OipHandlers implements Routes {
     if (encoded.headerLength() >= 0) {
       // A binary answer: its JSON header is all the canonical line may show.
       res.header(
-          HeaderNames.create(OipRequestReader.HEADER_LENGTH),
+          dev.argus.transport.http.HttpEdge.headerName(OipRequestReader.HEADER_LENGTH),
           String.valueOf(encoded.headerLength()));
       Responses.send(req, res, 200, "application/octet-stream", out, encoded.headerLength());
     } else {
