@@ -182,7 +182,9 @@ final class OnnxModel implements Model {
     ByteBuffer slice = memory.slice(memory.position(), (int) bytes).order(ByteOrder.nativeOrder());
     memory.position(memory.position() + (int) bytes);
     for (Tensor t : parts) {
-      copyInto(slice, t);
+      // In the slice's native order; a tensor still held as its request's little-endian bytes is
+      // copied as those bytes, without decoding it on the heap first.
+      TensorCodec.write(t, slice);
     }
     slice.flip();
     return switch (first.type()) {
@@ -192,42 +194,6 @@ final class OnnxModel implements Model {
       case INT64 -> OnnxTensor.createTensor(env, slice.asLongBuffer(), shape);
       default -> throw new IllegalStateException("no direct copy for " + first.type());
     };
-  }
-
-  /**
-   * Appends {@code t}'s elements (FP32, FP64, INT32 or INT64) at {@code slice}'s position, in its
-   * (native) order: a tensor still held as the little-endian bytes of its request is copied as
-   * bytes, in one pass and without decoding it on the heap first.
-   */
-  private static void copyInto(ByteBuffer slice, Tensor t) {
-    ByteBuffer le = t.littleEndian();
-    if (le != null && slice.order() == ByteOrder.LITTLE_ENDIAN) {
-      slice.put(le);
-      return;
-    }
-    ByteBuffer view = slice.slice().order(slice.order());
-    Object d = t.data();
-    int length =
-        switch (d) {
-          case float[] f -> {
-            view.asFloatBuffer().put(f);
-            yield 4 * f.length;
-          }
-          case double[] f -> {
-            view.asDoubleBuffer().put(f);
-            yield 8 * f.length;
-          }
-          case int[] f -> {
-            view.asIntBuffer().put(f);
-            yield 4 * f.length;
-          }
-          case long[] f -> {
-            view.asLongBuffer().put(f);
-            yield 8 * f.length;
-          }
-          default -> throw new IllegalStateException("no direct copy for " + t.type());
-        };
-    slice.position(slice.position() + length);
   }
 
   @Override
