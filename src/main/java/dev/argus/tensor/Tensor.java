@@ -76,6 +76,19 @@ public final class Tensor {
   }
 
   /**
+   * A tensor of the protocol's binary form ({@code bytes}' remaining bytes, little-endian): held as
+   * those bytes ({@link #ofLittleEndian}), except BOOL, which is read into an array (the protocol
+   * does not restrict its bytes to 0 and 1). Not for BYTES, whose elements are length-prefixed.
+   */
+  public static Tensor ofBinary(DataType type, Shape shape, ByteBuffer bytes) {
+    if (type == DataType.BOOL) {
+      ByteBuffer in = bytes.slice();
+      return new Tensor(type, shape, TensorCodec.read(type, in, in.remaining()));
+    }
+    return ofLittleEndian(type, shape, bytes);
+  }
+
+  /**
    * The elements as little-endian bytes when the tensor was built from them ({@link
    * #ofLittleEndian}): a fresh view from position 0 to their end, to be read, never written; null
    * for a tensor built from an array.

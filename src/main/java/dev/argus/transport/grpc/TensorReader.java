@@ -93,7 +93,7 @@ final class TensorReader {
       }
       Tensor tensor =
           data instanceof ByteBuffer bytes
-              ? Tensor.ofLittleEndian(type, Shape.of(dims), bytes)
+              ? Tensor.ofBinary(type, Shape.of(dims), bytes)
               : Tensor.of(type, Shape.of(dims), data);
       if (inputs.put(in.getName(), tensor) != null) {
         throw invalid(label + " is given twice");
@@ -176,8 +176,7 @@ final class TensorReader {
               + type.byteSize()
               + " bytes)");
     }
-    // Held as the message's own bytes: one copy, into the model's input buffer, and none here.
-    return type == DataType.BOOL ? TensorCodec.read(type, buf, count) : buf;
+    return buf; // Tensor.ofBinary holds it as the message's own bytes
   }
 
   /** Elements over all of the typed fields: a tensor's contents use exactly one of them. */

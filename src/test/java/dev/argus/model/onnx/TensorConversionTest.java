@@ -134,6 +134,12 @@ class TensorConversionTest {
             () -> Tensor.ofLittleEndian(DataType.BOOL, Shape.of(1), ByteBuffer.allocate(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(Tensor.of(DataType.FP32, Shape.of(1), new float[1]).littleEndian()).isNull();
+    Tensor bools =
+        Tensor.ofBinary(DataType.BOOL, Shape.of(3), ByteBuffer.wrap(new byte[] {0, 1, 7}));
+    assertThat(bools.littleEndian()).as("BOOL is read into an array").isNull();
+    assertThat((boolean[]) bools.data()).containsExactly(false, true, true);
+    assertThat(Tensor.ofBinary(DataType.INT32, Shape.of(1), ByteBuffer.allocate(4)).littleEndian())
+        .isNotNull();
   }
 
   private static Tensor rowSlice(Tensor t, int row) {

@@ -161,7 +161,7 @@ public final class OipRequestReader {
       }
       Tensor tensor =
           in.data instanceof ByteBuffer bytes
-              ? Tensor.ofLittleEndian(in.type, Shape.of(in.shape), bytes)
+              ? Tensor.ofBinary(in.type, Shape.of(in.shape), bytes)
               : Tensor.of(in.type, Shape.of(in.shape), in.data);
       if (tensors.put(in.name, tensor) != null) {
         throw new ArgusException.InvalidInput("input '" + in.name + "' is given twice");
@@ -325,8 +325,7 @@ public final class OipRequestReader {
               + in.type.byteSize()
               + " bytes)");
     }
-    // Held as the body's own bytes: one copy, into the model's input buffer, and none here.
-    return in.type == DataType.BOOL ? TensorCodec.read(in.type, buf, count) : buf;
+    return buf; // Tensor.ofBinary holds it as the body's own bytes
   }
 
   private static String text(JsonParser p, JsonToken value, String field) throws IOException {
