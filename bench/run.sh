@@ -7,7 +7,7 @@
 # one). Builds Argus and the bench module, starts what a scenario needs on loopback (Argus, an OTLP
 # sink), drives it with wrk, stops everything, and writes bench/results/<scenario>.md and .json:
 # the machine line, every figure as the median of N runs (default 3, S seconds each, default 5,
-# after 20 s of warm-up per server start: a fresh JVM takes that long to reach its steady state),
+# after at least 20 s of warm-up per workload, longer while the JIT is still compiling),
 # and the ratios. --smoke runs every figure once for 1 s and writes to bench/target/smoke-results
 # instead (CI runs it so the harness cannot rot; it asserts no thresholds). Needs wrk, python3, curl.
 set -euo pipefail
@@ -155,9 +155,37 @@ grpc_load() {
   sed -E 's/.*rps=([^ ]+) p50_ms=([^ ]+) p99_ms=([^ ]+).*requests=([^ ]+) cpu_us_per_request=([^ ]+).*/\1 \2 \3 \4 \5/' <<< "$out"
 }
 
+# jit_ticks PID: the CPU ticks the JVM's JIT compiler threads (C1, C2) have used so far.
+jit_ticks() {
+  local t s f sum=0
+  for t in /proc/"$1"/task/*; do
+    [[ "$(cat "$t/comm" 2>/dev/null)" == C[12]\ CompilerThre* ]] || continue
+    s="$(cat "$t/stat" 2>/dev/null)" || continue
+    read -r -a f <<< "${s##*) }"
+    sum=$((sum + f[11] + f[12]))
+  done
+  echo "$sum"
+}
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # warm KIND CONNECTIONS PATH: brings a fresh server's hot path through the JIT before it is measured
-# (the first seconds of a JVM run several times slower), and checks it answers.
-warm() { load "$1" "$2" "$3" "$warmup" >/dev/null; }
+# (the first seconds of a JVM run several times slower), and checks it answers. After --warmup
+# seconds it goes on in 5 s steps while the JIT compiler threads still take more than 2% of the
+# server's CPU (C2 is still compiling 30-60 s into a run on 2 cores, and what it uses is CPU the
+# measured requests would be charged for), up to 4 x --warmup in all, and says how long it took.
+warm() {
+  load "$1" "$2" "$3" "$warmup" >/dev/null
+  ((smoke)) && return
+  local total="$warmup" j0 p0 share
+  while :; do
+    j0="$(jit_ticks "$argus_pid")" p0="$(proc_ticks "$argus_pid")"
+    load "$1" "$2" "$3" 5 >/dev/null
+    total=$((total + 5))
+    share="$(python3 -c "print(round(100 * ($(jit_ticks "$argus_pid") - $j0) / max(1, $(proc_ticks "$argus_pid") - $p0), 1))")"
+    python3 -c "import sys; sys.exit(0 if $share <= 2 or $total >= 4 * $warmup else 1)" && break
+  done
+  text "warm-up of $1 at $2 connections on $3: $total s (the JIT compiler threads: $share% of the server's CPU in its last 5 s)"
+}
 
 # raw MODE MODEL INPUT DIMS_OR_JPEG CLIENTS [INTRA_OP]: ONNX Runtime alone (intra-op threads default:
 # cores); prints "rps p50 p99 cpu_us".
