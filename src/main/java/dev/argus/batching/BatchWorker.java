@@ -27,6 +27,7 @@ final class BatchWorker implements Runnable {
   private final Ticker ticker;
   private final InferenceObserver observer;
   private final BatchCounters counters;
+  private final boolean batching;
 
   BatchWorker(
       String model,
@@ -35,7 +36,8 @@ final class BatchWorker implements Runnable {
       BatchQueue queue,
       Ticker ticker,
       InferenceObserver observer,
-      BatchCounters counters) {
+      BatchCounters counters,
+      boolean batching) {
     this.model = model;
     this.version = version;
     this.runner = runner;
@@ -43,6 +45,7 @@ final class BatchWorker implements Runnable {
     this.ticker = ticker;
     this.observer = observer;
     this.counters = counters;
+    this.batching = batching;
   }
 
   @Override
@@ -66,10 +69,11 @@ final class BatchWorker implements Runnable {
     for (Pending p : batch) {
       contexts.add(p.traceContext);
     }
-    // Lines logged while the batch runs name the model and carry the batch span's trace.
+    // Lines logged while the batch runs name the model and carry the batch span's trace (the
+    // request's, for a model that does not batch).
     MDC.put(LogContext.MODEL, model);
     MDC.put(LogContext.MODEL_VERSION, version);
-    InferenceObserver.BatchScope scope = observer.batchStarted(model, version, contexts);
+    InferenceObserver.BatchScope scope = observer.batchStarted(model, version, contexts, batching);
     Throwable failure = null;
     try {
       failure = execute(batch);

@@ -64,7 +64,9 @@ public final class DynamicBatcher implements AutoCloseable {
    * a new worker takes its place, so a model is never left without one.
    */
   private void startWorker(int i) {
-    BatchWorker work = new BatchWorker(model, version, runner, queue, ticker, observer, counters);
+    BatchWorker work =
+        new BatchWorker(
+            model, version, runner, queue, ticker, observer, counters, settings.maxBatchSize() > 1);
     Thread worker =
         Thread.ofPlatform()
             .name("argus-batch-" + model + "-" + i)

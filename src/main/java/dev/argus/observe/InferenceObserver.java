@@ -39,8 +39,11 @@ public interface InferenceObserver {
   /**
    * A batch is about to run on this worker thread, holding the requests whose {@link
    * #requestContext()}s are given, in order. The scope stays current on the worker until ended.
+   * {@code batching} is whether the model batches at all ({@code max_batch_size} above 1): a model
+   * that does not runs every request as a call of its own, which needs no batch span.
    */
-  default BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
+  default BatchScope batchStarted(
+      String model, String version, List<Object> requestContexts, boolean batching) {
     return BatchScope.NONE;
   }
 

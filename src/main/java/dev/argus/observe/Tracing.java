@@ -171,9 +171,10 @@ public final class Tracing implements AutoCloseable {
    * with their measured durations: one span event per phase at the moment it began, with {@code
    * argus.duration_ms} (Jaeger shows them as the span's logs, in order), or, with {@code
    * tracing.phase_spans}, one child span per phase (a waterfall, at the price of a span each).
-   * Compute is not one of them (the linked batch span covers it). A phase that did not run is left
-   * out; {@code failedIn}, when not null, is the phase {@code failure} ended, recorded with it.
-   * Only sampled requests pay for this.
+   * Compute is one of them: the model call as the request saw it (for a model that batches, the
+   * linked batch span covers the same call). A phase that did not run is left out; {@code
+   * failedIn}, when not null, is the phase {@code failure} ended, recorded with it. Only sampled
+   * requests pay for this.
    */
   public void phases(RequestRecord request, PhaseTimings t, Phase failedIn, Throwable failure) {
     Span parent = request.span();
@@ -185,7 +186,7 @@ public final class Tracing implements AutoCloseable {
     for (Phase phase : Phase.values()) {
       long nanos = t.nanos(phase);
       boolean failed = phase == failedIn;
-      if (phase != Phase.COMPUTE && (nanos > 0 || failed)) {
+      if (nanos > 0 || failed) {
         if (context == null) {
           parent.addEvent(
               phase.label(),
@@ -309,7 +310,11 @@ public final class Tracing implements AutoCloseable {
     }
 
     @Override
-    public BatchScope batchStarted(String model, String version, List<Object> requestContexts) {
+    public BatchScope batchStarted(
+        String model, String version, List<Object> requestContexts, boolean batching) {
+      if (!batching && requestContexts.size() == 1) {
+        return unbatched(requestContexts.get(0));
+      }
       // A batch serves several traces, so it starts its own and links to each request's span.
       SpanBuilder builder =
           tracing
@@ -347,6 +352,30 @@ public final class Tracing implements AutoCloseable {
         }
         span.end();
         scope.close();
+        MDC.remove(LogContext.TRACE_ID);
+        MDC.remove(LogContext.SPAN_ID);
+        MDC.remove(LogContext.TRACE_FLAGS);
+      };
+    }
+
+    /**
+     * A model that does not batch runs each request as its own call: a batch span would repeat the
+     * request's own (half the spans per request to make, queue and export), so the request's server
+     * span records the call as its {@code compute} phase ({@link #phases}) and the worker's lines
+     * carry the request's trace.
+     */
+    private static BatchScope unbatched(Object requestContext) {
+      SpanContext request =
+          requestContext instanceof Context ctx
+              ? Span.fromContext(ctx).getSpanContext()
+              : SpanContext.getInvalid();
+      if (!request.isValid()) {
+        return BatchScope.NONE;
+      }
+      MDC.put(LogContext.TRACE_ID, request.getTraceId());
+      MDC.put(LogContext.SPAN_ID, request.getSpanId());
+      MDC.put(LogContext.TRACE_FLAGS, request.getTraceFlags().asHex());
+      return failure -> {
         MDC.remove(LogContext.TRACE_ID);
         MDC.remove(LogContext.SPAN_ID);
         MDC.remove(LogContext.TRACE_FLAGS);

@@ -74,7 +74,7 @@ class TracingTest {
       }
 
       InferenceObserver.BatchScope scope =
-          observer.batchStarted("m", "1", List.of(context, context));
+          observer.batchStarted("m", "1", List.of(context, context), true);
       String batchTrace = org.slf4j.MDC.get(LogContext.TRACE_ID);
       scope.end(new IllegalStateException("runtime failed"));
 
@@ -83,6 +83,36 @@ class TracingTest {
       assertThat(((io.opentelemetry.sdk.trace.ReadableSpan) request).toSpanData().getLinks())
           .extracting(l -> l.getSpanContext().getTraceId())
           .containsOnly(batchTrace);
+      request.end();
+    }
+  }
+
+  @Test
+  void aModelThatDoesNotBatchGetsNoBatchSpanAndItsWorkerLogsUnderTheRequestsTrace()
+      throws Exception {
+    try (OtlpReceiver hole = OtlpReceiver.blackHole();
+        Tracing tracing = Tracing.create(config(hole.endpoint()), "test")) {
+      InferenceObserver observer = tracing.observer(InferenceObserver.NONE);
+      Span request = tracing.tracer().spanBuilder("request").startSpan();
+      Object context;
+      try (var ignored = request.makeCurrent()) {
+        context = observer.requestContext();
+      }
+
+      InferenceObserver.BatchScope scope = observer.batchStarted("m", "1", List.of(context), false);
+      String workerTrace = org.slf4j.MDC.get(LogContext.TRACE_ID);
+      String workerSpan = org.slf4j.MDC.get(LogContext.SPAN_ID);
+      scope.end(null);
+
+      assertThat(workerTrace).isEqualTo(request.getSpanContext().getTraceId());
+      assertThat(workerSpan).isEqualTo(request.getSpanContext().getSpanId());
+      assertThat(org.slf4j.MDC.get(LogContext.TRACE_ID)).isNull();
+      assertThat(((io.opentelemetry.sdk.trace.ReadableSpan) request).toSpanData().getLinks())
+          .isEmpty();
+      // The same model call when the model batches still gets its batch span.
+      observer.batchStarted("m", "1", List.of(context), true).end(null);
+      assertThat(((io.opentelemetry.sdk.trace.ReadableSpan) request).toSpanData().getLinks())
+          .hasSize(1);
       request.end();
     }
   }
