@@ -229,9 +229,20 @@ final class GrpcEdge {
         .withDescription(GrpcStatuses.describe(e.getMessage(), record.requestId()));
   }
 
-  /** A client's cancellation calls the request off; a deadline passing leaves it to time out. */
+  /**
+   * A cancellation that arrives this close to the call's deadline is the deadline passing at the
+   * client: the client's timer fires before the server's by about the time the call took to arrive,
+   * and sends a cancel (RST_STREAM) that reaches the server just before its own deadline.
+   */
+  static final long DEADLINE_GRACE_MILLIS = 100;
+
+  /**
+   * A client's cancellation calls the request off; a deadline passing (or about to: {@link
+   * #DEADLINE_GRACE_MILLIS}) leaves it to time out, so it is counted as the timeout it is (against
+   * the SLO) rather than as a client's change of mind.
+   */
   static void cancelUnlessExpired(Cancellation cancellation, Deadline deadline) {
-    if (deadline == null || !deadline.isExpired()) {
+    if (deadline == null || deadline.timeRemaining(TimeUnit.MILLISECONDS) > DEADLINE_GRACE_MILLIS) {
       cancellation.cancel();
     }
   }
