@@ -855,7 +855,8 @@ scenario_micro() {
   text "batch 1 and 8, no delay). MetricsRecordingBenchmark: every metric one successful prediction"
   text "records, on 1 and 2 threads. TensorJsonParseBenchmark: an Open Inference Protocol body parsed to"
   text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]. CanonicalLineBenchmark: the canonical"
-  text "line of one tensor request built, encoded and written to a null stream, text and JSON."
+  text "line of one tensor request built, encoded and written to a null stream: text, JSON as shipped"
+  text "(JsonLineEncoder) and JSON through logstash-logback-encoder's LogstashEncoder (json_logstash)."
   local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s)
   ((smoke)) && jmh_args=(-f 1 -wi 0 -i 1 -r 200ms)
   bench_java org.openjdk.jmh.Main "${jmh_args[@]}" -rf json -rff "$work/jmh.json" \
@@ -875,13 +876,14 @@ PY
   ratio metrics_2_threads_vs_1_ratio MetricsRecording.onePredictionRecordedBy2Threads.ns MetricsRecording.onePredictionRecorded.ns
   ratio parse_mlp_binary_vs_json_ratio TensorJsonParse.binary.shape_1x1024.us TensorJsonParse.json.shape_1x1024.us
   ratio parse_image_binary_vs_json_ratio TensorJsonParse.binary.shape_1x3x224x224.us TensorJsonParse.json.shape_1x3x224x224.us
+  ratio canonical_json_vs_logstash_ratio CanonicalLine.oneLine.format_json.ns CanonicalLine.oneLine.format_json_logstash.ns
 }
 
 for scenario in "${selected[@]}"; do
   echo "bench: $scenario" >&2
   samples="$work/$scenario.samples"
   : > "$samples"
-  [[ $scenario == micro ]] || text "Every Argus started here is warmed up for ${warmup} s at the measured concurrency first."
+  [[ $scenario == micro ]] || text "Every Argus started here is warmed up at the measured concurrency first: ${warmup} s, then in 5 s steps while the JIT compiler threads take over 2% of its CPU (the warm-up lines say how long each took)."
   "scenario_$scenario"
   python3 "$root/bench/report.py" "$scenario" "$samples" "$out_dir" "$java_bin" "$runs" "$secs" "$smoke" > /dev/null
   echo "bench: $scenario done, $(( $(date +%s) - started )) s so far -> $out_dir/$scenario.md" >&2

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.observe.JsonLineEncoder;
 import dev.argus.testing.TestModels;
 import dev.argus.testing.TestServer;
 import java.net.http.HttpRequest;
@@ -20,7 +21,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class AccessLogIT {
 
   private static TestServer server;
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private static final LogstashEncoder json = new LogstashEncoder();
+  private static final JsonLineEncoder json = new JsonLineEncoder();
 
   @BeforeAll
   static void start() {

@@ -1,7 +1,5 @@
 package dev.argus.observe;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -68,44 +66,44 @@ public final class CanonicalLine {
       }
     }
     List<Object> fields = new ArrayList<>(28);
-    fields.add(kv("protocol", r.protocol()));
-    fields.add(kv("method", r.method()));
-    fields.add(kv("route", r.route()));
-    fields.add(kv("status", r.status()));
-    fields.add(kv("duration_ms", nanos / 1_000_000.0));
-    fields.add(kv("bytes_in", Math.max(0, r.bytesIn())));
-    fields.add(kv("bytes_out", r.bytesOut()));
-    fields.add(kv("client_address", r.clientAddress()));
-    r.requestPayload().ifPresent(p -> fields.add(kv("request_payload", p)));
-    r.responsePayload().ifPresent(p -> fields.add(kv("response_payload", p)));
+    fields.add(LogField.of("protocol", r.protocol()));
+    fields.add(LogField.of("method", r.method()));
+    fields.add(LogField.of("route", r.route()));
+    fields.add(LogField.of("status", r.status()));
+    fields.add(LogField.of("duration_ms", nanos / 1_000_000.0));
+    fields.add(LogField.of("bytes_in", Math.max(0, r.bytesIn())));
+    fields.add(LogField.of("bytes_out", r.bytesOut()));
+    fields.add(LogField.of("client_address", r.clientAddress()));
+    r.requestPayload().ifPresent(p -> fields.add(LogField.of("request_payload", p)));
+    r.responsePayload().ifPresent(p -> fields.add(LogField.of("response_payload", p)));
     r.outcome()
         .ifPresent(outcome -> {
-          fields.add(kv("outcome", outcome));
+          fields.add(LogField.of("outcome", outcome));
           r.timings()
               .ifPresent(t -> {
                 for (Phase phase : Phase.values()) {
-                  fields.add(kv(phase.label() + "_ms", t.nanos(phase) / 1e6));
+                  fields.add(LogField.of(phase.label() + "_ms", t.nanos(phase) / 1e6));
                 }
               });
           if (r.batchSize() > 0) {
-            fields.add(kv("batch_size", r.batchSize()));
-            fields.add(kv("input_shape", r.inputShape()));
-            fields.add(kv("output_shape", r.outputShape()));
+            fields.add(LogField.of("batch_size", r.batchSize()));
+            fields.add(LogField.of("input_shape", r.inputShape()));
+            fields.add(LogField.of("output_shape", r.outputShape()));
           }
           r.prediction()
               .ifPresent(p -> {
-                fields.add(kv("prediction", p));
-                fields.add(kv("confidence", r.confidence()));
+                fields.add(LogField.of("prediction", p));
+                fields.add(LogField.of("confidence", r.confidence()));
               });
         });
     if (!failed) {
       log.info(format(COMPLETED, fields.size()), fields.toArray());
       return;
     }
-    fields.add(kv("error_type", r.errorType().get()));
-    fields.add(kv("error", r.errorMessage()));
+    fields.add(LogField.of("error_type", r.errorType().get()));
+    fields.add(LogField.of("error", r.errorMessage()));
     if (suppressed > 0) {
-      fields.add(kv("similar_suppressed", suppressed));
+      fields.add(LogField.of("similar_suppressed", suppressed));
     }
     String format = format(FAILED, fields.size());
     if (r.serverFault()) {

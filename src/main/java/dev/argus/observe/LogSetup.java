@@ -15,7 +15,6 @@ import ch.qos.logback.core.util.FileSize;
 import dev.argus.config.LoggingConfig;
 import java.util.ArrayList;
 import java.util.List;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -164,7 +163,7 @@ public final class LogSetup {
 
   private static Encoder<ILoggingEvent> encoder(String format, LoggerContext context) {
     if (format.equals("json")) {
-      LogstashEncoder json = new LogstashEncoder();
+      JsonLineEncoder json = new JsonLineEncoder();
       json.setContext(context);
       json.start();
       return json;

@@ -6,22 +6,22 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.observe.JsonLineEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every log event of the process while open, readable as the JSON lines {@code logging.format:
- * json} would write (the same Logstash encoder).
+ * json} would write (the same encoder).
  */
 public final class LogCapture implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-  private final LogstashEncoder encoder = new LogstashEncoder();
+  private final JsonLineEncoder encoder = new JsonLineEncoder();
   private final Logger root;
 
   private LogCapture() {
