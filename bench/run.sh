@@ -549,31 +549,44 @@ scenario_batching() {
   text "224x224 JPEG posted to /predict, at 1, 8 and 32 requests in flight; and for mlp-1024x10 (binary"
   text "tensors, the server's per-call cost is most of it) with max_batch_size 32, max_queue_delay 1ms"
   text "÷ off, at 32 in flight. Both with the default threading (instances x intra-op from the cores)."
-  local mode c i rps p50 p99
+  text "The two servers run side by side, each idle while the other is measured, and their runs"
+  text "alternate (off, on, off, on, ...), so a drift of the machine's speed during the scenario falls"
+  text "on both sides of each ratio instead of on one."
+  local mode c i rps p50 p99 saved="$models" off_server on_server
   for mode in off on; do
-    if [[ $mode == on ]]; then
-      printf 'kind: tensor\nbatching:\n  max_batch_size: 32\n  max_queue_delay: 1ms\n' > "$models/mlp/model.yaml"
-      start_argus batching-on "$work/triage-shipped.yaml"
-    else
-      start_argus batching-off "$work/triage-unbatched.yaml"
-    fi
+    rm -rf "$work/models-$mode"
+    mkdir -p "$work/models-$mode"
+    cp -r "$saved/image-triage" "$saved/mlp" "$work/models-$mode/"
+  done
+  echo "kind: tensor" > "$work/models-off/mlp/model.yaml"
+  printf 'kind: tensor\nbatching:\n  max_batch_size: 32\n  max_queue_delay: 1ms\n' > "$work/models-on/mlp/model.yaml"
+  models="$work/models-off"
+  start_argus batching-off "$work/triage-unbatched.yaml"
+  off_server="$argus_pid $argus_port"
+  models="$work/models-on"
+  start_argus batching-on "$work/triage-shipped.yaml"
+  on_server="$argus_pid $argus_port"
+  models="$saved"
+  for mode in off on; do
+    if [[ $mode == on ]]; then read -r argus_pid argus_port <<< "$on_server"; else read -r argus_pid argus_port <<< "$off_server"; fi
     warm image 4 /predict/image-triage
     warm mlp 32 /v2/models/mlp/infer
-    for c in 1 8 32; do
-      for i in $(seq 1 "$runs"); do
+  done
+  for i in $(seq 1 "$runs"); do
+    for mode in off on; do
+      if [[ $mode == on ]]; then read -r argus_pid argus_port <<< "$on_server"; else read -r argus_pid argus_port <<< "$off_server"; fi
+      for c in 1 8 32; do
         read -r rps p50 p99 _ <<< "$(load image "$c" /predict/image-triage)"
         fig "in_flight_$c.$mode.rps" "$rps"; fig "in_flight_$c.$mode.p50_ms" "$p50"
         fig "in_flight_$c.$mode.p99_ms" "$p99"
       done
-    done
-    for i in $(seq 1 "$runs"); do
       read -r rps p50 p99 _ <<< "$(load mlp 32 /v2/models/mlp/infer)"
       fig "mlp_in_flight_32.$mode.rps" "$rps"; fig "mlp_in_flight_32.$mode.p50_ms" "$p50"
       fig "mlp_in_flight_32.$mode.p99_ms" "$p99"
     done
-    stop_argus
-    echo "kind: tensor" > "$models/mlp/model.yaml"
   done
+  read -r argus_pid argus_port <<< "$off_server"; stop_argus
+  read -r argus_pid argus_port <<< "$on_server"; stop_argus
   for c in 1 8 32; do
     ratio "in_flight_$c.throughput_ratio" "in_flight_$c.on.rps" "in_flight_$c.off.rps"
     ratio "in_flight_$c.p50_ratio" "in_flight_$c.on.p50_ms" "in_flight_$c.off.p50_ms"
