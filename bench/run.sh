@@ -391,23 +391,30 @@ scenario_observability() {
   text "its collectors. text_logs: + the canonical line per request at INFO, text, to stdout (a file"
   text "here). json_logs: the same line as JSON to logging.file instead (the console then only gets"
   text "WARN and above). traces: + every request sampled and exported over OTLP/HTTP to a live receiver"
-  text "(dev.argus.bench.OtlpSink, which counts the server spans it receives against the predictions"
-  text "served). on: + drift monitoring, which is everything on. Workloads: mlp-1024x10 (binary tensors,"
-  text "32 connections; the server is nearly all of the cost, so this is the worst case), image-triage"
-  text "as shipped with a binary tensor and a 224x224 JPEG to /predict (8 connections). Each step's cost"
-  text "is the server CPU per request it adds over the step before it (µs)."
-  "$java_bin" -cp "$bench_cp" dev.argus.bench.OtlpSink > "$work/otlp.out" 2>&1 & # not via a function: kill must reach java
-  local sink=$! i
-  pids+=("$sink")
-  for i in $(seq 1 50); do grep -q '^OTLP port=' "$work/otlp.out" && break; sleep 0.2; done
-  local otlp_port
-  otlp_port="$(sed -n 's/^OTLP port=//p' "$work/otlp.out")"
+  text "(dev.argus.bench.OtlpSink, one per tracing server, which counts the server spans it receives"
+  text "against the predictions served). on: + drift monitoring, which is everything on. Workloads:"
+  text "mlp-1024x10 (binary tensors, 32 connections; the server is nearly all of the cost, so this is"
+  text "the worst case), image-triage as shipped with a binary tensor and a 224x224 JPEG to /predict (8"
+  text "connections). The six servers run side by side, each idle while another is measured; for each"
+  text "run and workload the six are measured one after the other, so a drift of the machine's speed"
+  text "falls on every step alike. Each step's cost is the server CPU per request it adds over the"
+  text "step before it (µs)."
+  local steps=(off metrics text_logs json_logs traces on)
+  local -A server sink sink_port
+  local step vars rps p99 cpu w i kind conns path served received dropped prev=""
+  for step in traces on; do
+    "$java_bin" -cp "$bench_cp" dev.argus.bench.OtlpSink > "$work/otlp-$step.out" 2>&1 & # not via a function: kill must reach java
+    sink[$step]=$!
+    pids+=("${sink[$step]}")
+    for i in $(seq 1 50); do grep -q '^OTLP port=' "$work/otlp-$step.out" && break; sleep 0.2; done
+    sink_port[$step]="$(sed -n 's/^OTLP port=//p' "$work/otlp-$step.out")"
+  done
   local off=(ARGUS_METRICS_ENABLED=false ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false)
-  local traces=(ARGUS_TRACING_ENABLED=true ARGUS_TRACING_ENDPOINT="http://127.0.0.1:$otlp_port"
-    ARGUS_TRACING_SAMPLER=always_on)
-  local json=(ARGUS_LOGGING_FORMAT=json ARGUS_LOGGING_FILE="$work/obs.json.log")
-  local step vars rps p99 cpu w served posts0 posts1 dropped prev=""
-  for step in off metrics text_logs json_logs traces on; do
+  for step in "${steps[@]}"; do
+    local json=(ARGUS_LOGGING_FORMAT=json ARGUS_LOGGING_FILE="$work/obs-$step.json.log")
+    local traces=(ARGUS_TRACING_ENABLED=true ARGUS_TRACING_ENDPOINT="http://127.0.0.1:${sink_port[on]}"
+      ARGUS_TRACING_SAMPLER=always_on)
+    [[ $step == traces ]] && traces[1]="ARGUS_TRACING_ENDPOINT=http://127.0.0.1:${sink_port[traces]}"
     case $step in
       off) vars=("${off[@]}") ;;
       metrics) vars=(ARGUS_LOGGING_LEVEL=WARN ARGUS_DRIFT_ENABLED=false) ;;
@@ -416,41 +423,49 @@ scenario_observability() {
       traces) vars=(ARGUS_DRIFT_ENABLED=false "${json[@]}" "${traces[@]}") ;;
       on) vars=("${json[@]}" "${traces[@]}") ;;
     esac
-    posts0="$(curl -fsS "http://127.0.0.1:$otlp_port/stats" | sed -E 's/.*posts=([0-9]+).*/\1/')"
     start_argus "obs-$step" "$work/triage-shipped.yaml" "${vars[@]}"
+    server[$step]="$argus_pid $argus_port"
+  done
+  for step in "${steps[@]}"; do
+    read -r argus_pid argus_port <<< "${server[$step]}"
     warm mlp 32 /v2/models/mlp/infer
     warm image-tensor 8 /v2/models/image-triage/infer
     warm image 8 /predict/image-triage
-    for i in $(seq 1 "$runs"); do
-      for w in "mlp 32 /v2/models/mlp/infer" "image_tensor 8 /v2/models/image-triage/infer" \
-        "image_jpeg 8 /predict/image-triage"; do
-        read -r kind conns path <<< "$w"
-        case $kind in image_tensor) kind=image-tensor ;; image_jpeg) kind=image ;; esac
+  done
+  for i in $(seq 1 "$runs"); do
+    for w in "mlp 32 /v2/models/mlp/infer" "image_tensor 8 /v2/models/image-triage/infer" \
+      "image_jpeg 8 /predict/image-triage"; do
+      read -r kind conns path <<< "$w"
+      case $kind in image_tensor) kind=image-tensor ;; image_jpeg) kind=image ;; esac
+      for step in "${steps[@]}"; do
+        read -r argus_pid argus_port <<< "${server[$step]}"
         read -r rps p99 cpu <<< "$(measured_p99 "$kind" "$conns" "$path")"
-        kind="${w%% *}"
-        fig "$kind.$step.rps" "$rps"; fig "$kind.$step.p99_ms" "$p99"; fig "$kind.$step.cpu_us" "$cpu"
+        fig "${w%% *}.$step.rps" "$rps"; fig "${w%% *}.$step.p99_ms" "$p99"; fig "${w%% *}.$step.cpu_us" "$cpu"
       done
     done
+  done
+  for step in "${steps[@]}"; do
+    read -r argus_pid argus_port <<< "${server[$step]}"
     if [[ $step == traces || $step == on ]]; then
       served="$(metric_sum inference_requests_total)"
       dropped="$(metric_sum tracing_spans_dropped_total)"
-    fi
-    stop_argus   # closing the tracer flushes what it holds
-    if [[ $step == traces || $step == on ]]; then
+      stop_argus   # closing the tracer flushes what it holds
       sleep 1
-      posts1="$(curl -fsS "http://127.0.0.1:$otlp_port/stats" | sed -E 's/.*posts=([0-9]+).*/\1/')"
+      received="$(curl -fsS "http://127.0.0.1:${sink_port[$step]}/stats" | sed -E 's/.*posts=([0-9]+).*/\1/')"
       fig "$step.predictions_served" "$served"
-      fig "$step.server_spans_received" "$((posts1 - posts0))"
+      fig "$step.server_spans_received" "$received"
       fig "$step.spans_dropped_counted" "$dropped"
-      text "$step: $served predictions served, $((posts1 - posts0)) server spans received, $dropped spans counted as dropped."
+      text "$step: $served predictions served, $received server spans received, $dropped spans counted as dropped."
+      kill "${sink[$step]}"; wait "${sink[$step]}" 2>/dev/null || true
+    else
+      stop_argus
     fi
     if [[ -n $prev ]]; then
       for w in mlp image_tensor image_jpeg; do diff_of "$w.$step.cpu_cost_us" "$w.$step.cpu_us" "$w.$prev.cpu_us"; done
     fi
     prev="$step"
   done
-  kill "$sink"; wait "$sink" 2>/dev/null || true
-  [[ -s "$work/obs.json.log" ]] || { echo "bench: no JSON log file was written" >&2; exit 1; }
+  [[ -s "$work/obs-on.json.log" ]] || { echo "bench: no JSON log file was written" >&2; exit 1; }
   for w in mlp image_tensor image_jpeg; do
     ratio "$w.throughput_ratio" "$w.on.rps" "$w.off.rps"
     ratio "$w.p99_ratio" "$w.on.p99_ms" "$w.off.p99_ms"
