@@ -567,7 +567,8 @@ scenario_batching() {
   text "The two servers run side by side, each idle while the other is measured, and their runs"
   text "alternate (off, on, off, on, ...), so a drift of the machine's speed during the scenario falls"
   text "on both sides of each ratio instead of on one."
-  local mode c i rps p50 p99 saved="$models" off_server on_server
+  local mode c i rps p50 p99 saved="$models"
+  local -A server
   for mode in off on; do
     rm -rf "$work/models-$mode"
     mkdir -p "$work/models-$mode"
@@ -577,19 +578,19 @@ scenario_batching() {
   printf 'kind: tensor\nbatching:\n  max_batch_size: 32\n  max_queue_delay: 1ms\n' > "$work/models-on/mlp/model.yaml"
   models="$work/models-off"
   start_argus batching-off "$work/triage-unbatched.yaml"
-  off_server="$argus_pid $argus_port"
+  server[off]="$argus_pid $argus_port"
   models="$work/models-on"
   start_argus batching-on "$work/triage-shipped.yaml"
-  on_server="$argus_pid $argus_port"
+  server[on]="$argus_pid $argus_port"
   models="$saved"
   for mode in off on; do
-    if [[ $mode == on ]]; then read -r argus_pid argus_port <<< "$on_server"; else read -r argus_pid argus_port <<< "$off_server"; fi
+    read -r argus_pid argus_port <<< "${server[$mode]}"
     warm image 4 /predict/image-triage
     warm mlp 32 /v2/models/mlp/infer
   done
   for i in $(seq 1 "$runs"); do
     for mode in off on; do
-      if [[ $mode == on ]]; then read -r argus_pid argus_port <<< "$on_server"; else read -r argus_pid argus_port <<< "$off_server"; fi
+      read -r argus_pid argus_port <<< "${server[$mode]}"
       for c in 1 8 32; do
         read -r rps p50 p99 _ <<< "$(load image "$c" /predict/image-triage)"
         fig "in_flight_$c.$mode.rps" "$rps"; fig "in_flight_$c.$mode.p50_ms" "$p50"
@@ -600,8 +601,10 @@ scenario_batching() {
       fig "mlp_in_flight_32.$mode.p99_ms" "$p99"
     done
   done
-  read -r argus_pid argus_port <<< "$off_server"; stop_argus
-  read -r argus_pid argus_port <<< "$on_server"; stop_argus
+  for mode in off on; do
+    read -r argus_pid argus_port <<< "${server[$mode]}"
+    stop_argus
+  done
   for c in 1 8 32; do
     ratio "in_flight_$c.throughput_ratio" "in_flight_$c.on.rps" "in_flight_$c.off.rps"
     ratio "in_flight_$c.p50_ratio" "in_flight_$c.on.p50_ms" "in_flight_$c.off.p50_ms"

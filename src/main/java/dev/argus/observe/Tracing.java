@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.MDC;
 
 /**
  * OpenTelemetry for Argus. Off ({@code tracing.enabled: false}): a no-op API, no exporter, no
@@ -341,9 +340,7 @@ public final class Tracing implements AutoCloseable {
       }
       Scope scope = tracing.makeCurrent(span);
       if (batch.isValid()) {
-        MDC.put(LogContext.TRACE_ID, batch.getTraceId());
-        MDC.put(LogContext.SPAN_ID, batch.getSpanId());
-        MDC.put(LogContext.TRACE_FLAGS, batch.getTraceFlags().asHex());
+        LogContext.putTrace(batch);
       }
       return failure -> {
         if (failure != null) {
@@ -352,9 +349,7 @@ public final class Tracing implements AutoCloseable {
         }
         span.end();
         scope.close();
-        MDC.remove(LogContext.TRACE_ID);
-        MDC.remove(LogContext.SPAN_ID);
-        MDC.remove(LogContext.TRACE_FLAGS);
+        LogContext.removeTrace();
       };
     }
 
@@ -372,14 +367,8 @@ public final class Tracing implements AutoCloseable {
       if (!request.isValid()) {
         return BatchScope.NONE;
       }
-      MDC.put(LogContext.TRACE_ID, request.getTraceId());
-      MDC.put(LogContext.SPAN_ID, request.getSpanId());
-      MDC.put(LogContext.TRACE_FLAGS, request.getTraceFlags().asHex());
-      return failure -> {
-        MDC.remove(LogContext.TRACE_ID);
-        MDC.remove(LogContext.SPAN_ID);
-        MDC.remove(LogContext.TRACE_FLAGS);
-      };
+      LogContext.putTrace(request);
+      return failure -> LogContext.removeTrace();
     }
   }
 }

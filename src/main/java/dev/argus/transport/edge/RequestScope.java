@@ -68,9 +68,7 @@ public final class RequestScope implements AutoCloseable {
       span.end();
       current.close();
       MDC.remove(LogContext.REQUEST_ID);
-      MDC.remove(LogContext.TRACE_ID);
-      MDC.remove(LogContext.SPAN_ID);
-      MDC.remove(LogContext.TRACE_FLAGS);
+      LogContext.removeTrace();
       MDC.remove(LogContext.MODEL);
       MDC.remove(LogContext.MODEL_VERSION);
     }

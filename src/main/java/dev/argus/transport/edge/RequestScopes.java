@@ -99,9 +99,7 @@ public final class RequestScopes {
     SpanContext sc = span.getSpanContext();
     boolean traced = tracing.enabled() && sc.isValid();
     if (traced) {
-      MDC.put(LogContext.TRACE_ID, sc.getTraceId());
-      MDC.put(LogContext.SPAN_ID, sc.getSpanId());
-      MDC.put(LogContext.TRACE_FLAGS, sc.getTraceFlags().asHex());
+      LogContext.putTrace(sc);
     }
     RequestRecord record = RequestRecord.start(id, protocol, startNanos, span);
     record.method(method);
