@@ -914,7 +914,11 @@ for scenario in "${selected[@]}"; do
   echo "bench: $scenario" >&2
   samples="$work/$scenario.samples"
   : > "$samples"
-  [[ $scenario == micro ]] || text "Every Argus started here is warmed up at the measured concurrency first: ${warmup} s, then in 5 s steps while the JIT compiler threads take over 2% of its CPU (the warm-up lines say how long each took)."
+  if ((smoke)); then
+    [[ $scenario == micro ]] || text "Every Argus started here is warmed up at the measured concurrency first: ${warmup} s (a smoke run)."
+  else
+    [[ $scenario == micro ]] || text "Every Argus started here is warmed up at the measured concurrency first: ${warmup} s, then in 5 s steps while the JIT compiler threads take over 2% of its CPU (the warm-up lines say how long each took)."
+  fi
   "scenario_$scenario"
   python3 "$root/bench/report.py" "$scenario" "$samples" "$out_dir" "$java_bin" "$runs" "$secs" "$smoke" > /dev/null
   echo "bench: $scenario done, $(( $(date +%s) - started )) s so far -> $out_dir/$scenario.md" >&2
