@@ -62,16 +62,20 @@ class TracingTest {
     }
   }
 
+  /** The context a request running under {@code span} hands to its model's batcher. */
+  private static Object requestContextUnder(InferenceObserver observer, Span span) {
+    try (var ignored = span.makeCurrent()) {
+      return observer.requestContext();
+    }
+  }
+
   @Test
   void batchScopeLinksTheBatchAndItsRequestsBothWays() throws Exception {
     try (OtlpReceiver hole = OtlpReceiver.blackHole();
         Tracing tracing = Tracing.create(config(hole.endpoint()), "test")) {
       InferenceObserver observer = tracing.observer(InferenceObserver.NONE);
       Span request = tracing.tracer().spanBuilder("request").startSpan();
-      Object context;
-      try (var ignored = request.makeCurrent()) {
-        context = observer.requestContext();
-      }
+      Object context = requestContextUnder(observer, request);
 
       InferenceObserver.BatchScope scope =
           observer.batchStarted("m", "1", List.of(context, context), true);
@@ -94,10 +98,7 @@ class TracingTest {
         Tracing tracing = Tracing.create(config(hole.endpoint()), "test")) {
       InferenceObserver observer = tracing.observer(InferenceObserver.NONE);
       Span request = tracing.tracer().spanBuilder("request").startSpan();
-      Object context;
-      try (var ignored = request.makeCurrent()) {
-        context = observer.requestContext();
-      }
+      Object context = requestContextUnder(observer, request);
 
       InferenceObserver.BatchScope scope = observer.batchStarted("m", "1", List.of(context), false);
       String workerTrace = org.slf4j.MDC.get(LogContext.TRACE_ID);
