@@ -118,6 +118,7 @@ final class ImageInference {
             request.image().length,
             List.of(c.top()),
             drift));
+    pipeline.release(prepared);
     return c;
   }
 
@@ -185,6 +186,7 @@ final class ImageInference {
             request.inputBytes(),
             tops,
             drift));
+    prepared.forEach(pipeline::release);
     return answer;
   }
 }

@@ -22,7 +22,11 @@ import java.util.Map;
  * predictions; plus the drift features of one image.
  */
 final class ImagePipeline {
+  /** Image tensors kept for reuse, per size: about as many as requests compute at once. */
+  static final int KEPT_TENSORS = 16;
+
   private final ImageDecoder decoder;
+  private final FloatArrayPool tensors = new FloatArrayPool(KEPT_TENSORS);
 
   ImagePipeline(ImageDecoder decoder) {
     this.decoder = decoder;
@@ -56,11 +60,25 @@ final class ImagePipeline {
       throw new ArgusException.InvalidInput(e.getMessage(), e);
     }
     decoded.run();
-    float[] pixels = transform.apply(image.pixels());
+    float[] pixels = tensors.take(3 * transform.height() * transform.width());
+    transform.applyInto(image.pixels(), pixels, 0);
     return new Prepared(
         image.width(),
         image.height(),
         Tensor.ofFloats(Shape.of(1, 3, transform.height(), transform.width()), pixels));
+  }
+
+  /**
+   * Gives {@code image}'s tensor array back for a later request ({@link FloatArrayPool}): only once
+   * its request has its answer and its drift features, never after a failure or a timeout.
+   */
+  void release(Prepared image) {
+    tensors.give(image.input().floats());
+  }
+
+  /** Image tensors of {@code floats} floats kept for reuse now. */
+  int keptTensors(int floats) {
+    return tensors.kept(floats);
   }
 
   static ImageTransform transformFor(ModelSettings.PreprocessingSettings p) {
