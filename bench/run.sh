@@ -888,10 +888,12 @@ scenario_micro() {
   text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]. CanonicalLineBenchmark: the canonical"
   text "line of one tensor request built, encoded and written to a null stream: text, JSON as shipped"
   text "(JsonLineEncoder) and JSON through logstash-logback-encoder's LogstashEncoder (json_logstash)."
+  text "DriftFeatureBenchmark: a tensor request's drift features computed from its binary input and"
+  text "recorded into the model's window, [1,1024] and [1,3,224,224], on 1 and 2 threads."
   local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s)
   ((smoke)) && jmh_args=(-f 1 -wi 0 -i 1 -r 200ms)
   bench_java org.openjdk.jmh.Main "${jmh_args[@]}" -rf json -rff "$work/jmh.json" \
-    'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark|CanonicalLineBenchmark' >&2
+    'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark|CanonicalLineBenchmark|DriftFeatureBenchmark' >&2
   python3 - "$work/jmh.json" >> "$samples" <<'PY'
 import json, sys
 for b in json.load(open(sys.argv[1])):
