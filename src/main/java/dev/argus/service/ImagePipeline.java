@@ -76,11 +76,6 @@ final class ImagePipeline {
     tensors.give(image.input().floats());
   }
 
-  /** Image tensors of {@code floats} floats kept for reuse now. */
-  int keptTensors(int floats) {
-    return tensors.kept(floats);
-  }
-
   static ImageTransform transformFor(ModelSettings.PreprocessingSettings p) {
     return p.isStretch()
         ? ImageTransform.stretch(p.width(), p.height(), p.mean(), p.std())
