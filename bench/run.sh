@@ -886,11 +886,11 @@ scenario_micro() {
   text "batch 1 and 8, no delay). MetricsRecordingBenchmark: every metric one successful prediction"
   text "records, on 1 and 2 threads. TensorJsonParseBenchmark: an Open Inference Protocol body parsed to"
   text "a tensor, JSON numbers vs binary, [1,1024] and [1,3,224,224]. CanonicalLineBenchmark: the canonical"
-  text "line of one tensor request built, encoded and written to a null stream: text, JSON as shipped"
-  text "(JsonLineEncoder) and JSON through logstash-logback-encoder's LogstashEncoder (json_logstash)."
+  text "line of one tensor request built, encoded and written to a null stream: text and JSON as shipped."
   text "DriftFeatureBenchmark: a tensor request's drift features computed from its binary input and"
-  text "recorded into the model's window, [1,1024] and [1,3,224,224], on 1 and 2 threads."
-  local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s)
+  text "recorded into the model's window, [1,1024] and [1,3,224,224], on 1 and 2 threads. Each also"
+  text "reports the bytes it allocates per operation (JMH -prof gc, gc.alloc.rate.norm: the .B figures)."
+  local jmh_args=(-f 1 -wi 3 -w 1s -i "$((runs < 5 ? 5 : runs))" -r 1s -prof gc)
   ((smoke)) && jmh_args=(-f 1 -wi 0 -i 1 -r 200ms)
   bench_java org.openjdk.jmh.Main "${jmh_args[@]}" -rf json -rff "$work/jmh.json" \
     'BatcherHandoffBenchmark|MetricsRecordingBenchmark|TensorJsonParseBenchmark|CanonicalLineBenchmark|DriftFeatureBenchmark' >&2
@@ -904,12 +904,15 @@ for b in json.load(open(sys.argv[1])):
     unit = b["primaryMetric"]["scoreUnit"].split("/")[0]
     for value in b["primaryMetric"]["rawData"][0]:
         print(f"FIG {key}.{unit} {value}")
+    alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+    for value in (alloc or {}).get("rawData", [[]])[0]:
+        print(f"FIG {key}.B {value}")
 PY
   ratio batcher_batch8_vs_batch1_ratio BatcherHandoff.submitAndWait.maxBatchSize_8.us BatcherHandoff.submitAndWait.maxBatchSize_1.us
   ratio metrics_2_threads_vs_1_ratio MetricsRecording.onePredictionRecordedBy2Threads.ns MetricsRecording.onePredictionRecorded.ns
   ratio parse_mlp_binary_vs_json_ratio TensorJsonParse.binary.shape_1x1024.us TensorJsonParse.json.shape_1x1024.us
   ratio parse_image_binary_vs_json_ratio TensorJsonParse.binary.shape_1x3x224x224.us TensorJsonParse.json.shape_1x3x224x224.us
-  ratio canonical_json_vs_logstash_ratio CanonicalLine.oneLine.format_json.ns CanonicalLine.oneLine.format_json_logstash.ns
+  ratio canonical_json_vs_text_ratio CanonicalLine.oneLine.format_json.ns CanonicalLine.oneLine.format_text.ns
 }
 
 for scenario in "${selected[@]}"; do

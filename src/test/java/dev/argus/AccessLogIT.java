@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.observe.CanonicalLine;
 import dev.argus.observe.JsonLineEncoder;
 import dev.argus.testing.TestModels;
 import dev.argus.testing.TestServer;
@@ -63,6 +64,7 @@ class AccessLogIT {
     json.start();
     logs.start();
     access().addAppender(logs);
+    CanonicalLine.fieldsInMessage(false); // the lines as JSON logs make them: read as JSON below
     server = TestServer.start(TestModels.bundledRepository(), Map.of());
   }
 
@@ -70,6 +72,7 @@ class AccessLogIT {
   static void stop() {
     server.close();
     access().detachAppender(logs);
+    CanonicalLine.fieldsInMessage(true);
   }
 
   @Test

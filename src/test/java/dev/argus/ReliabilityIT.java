@@ -155,11 +155,12 @@ class ReliabilityIT {
                       "http_server_errors_total{error_type=\"client_closed\",route=\"/predict\"} 1.0"));
       String metrics = server.get("/metrics").body();
       assertThat(metrics).contains("status=\"499\"").doesNotContain("status=\"500\"");
-      assertThat(logs.events())
-          .anySatisfy(e -> {
-            assertThat(e.getFormattedMessage()).contains("request_failed", "client_closed");
-            assertThat(e.getLevel().toString()).isEqualTo("INFO");
-            assertThat(e.getFormattedMessage()).contains("bytes_in=5000");
+      assertThat(logs.lines())
+          .anySatisfy(line -> {
+            assertThat(line.path("message").asText()).isEqualTo("request_failed");
+            assertThat(line.path("error_type").asText()).isEqualTo("client_closed");
+            assertThat(line.path("level").asText()).isEqualTo("INFO");
+            assertThat(line.path("bytes_in").asLong()).isEqualTo(5000);
           });
     } finally {
       logs.close();

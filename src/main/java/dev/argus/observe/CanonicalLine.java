@@ -1,7 +1,5 @@
 package dev.argus.observe;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,40 +16,29 @@ public final class CanonicalLine {
 
   private static final Throttle refusals = new Throttle(REFUSALS_PER_SECOND);
 
-  // "request_completed {} {} ...": one placeholder per field, built once per field count.
-  private static final String[] COMPLETED = formats("request_completed");
-  private static final String[] FAILED = formats("request_failed");
-
   private static volatile boolean fieldsInMessage = true;
 
   private CanonicalLine() {}
 
   /**
-   * Whether the message repeats the fields as {@code key=value} text: needed by text logs, whose
+   * Whether the message carries the fields as {@code key=value} text: needed by text logs, whose
    * pattern shows only the message; JSON logs have every field as a JSON field already, so their
-   * message is just {@code request_completed} and is neither formatted nor written twice.
+   * message is just {@code request_completed} and the fields are written once, as JSON.
    */
   public static void fieldsInMessage(boolean on) {
     fieldsInMessage = on;
   }
 
-  private static String[] formats(String message) {
-    String[] formats = new String[40];
-    for (int i = 0; i < formats.length; i++) {
-      formats[i] = message + " {}".repeat(i);
-    }
-    return formats;
+  /** Whether the fields are in the message as text ({@link #fieldsInMessage(boolean)}). */
+  public static boolean fieldsInMessage() {
+    return fieldsInMessage;
   }
 
-  /** {@code formats[0]} is the bare message, {@code formats[n]} it with n placeholders. */
-  private static String format(String[] formats, int fields) {
-    if (!fieldsInMessage) {
-      return formats[0];
-    }
-    return fields < formats.length ? formats[fields] : formats[0] + " {}".repeat(fields);
-  }
-
-  /** Writes the line of a request that took {@code nanos}. */
+  /**
+   * Writes the line of a request that took {@code nanos}. Its fields are encoded here, once, into
+   * one buffer (text or JSON, {@link LineFields}); the log writer only adds the timestamp, level
+   * and log context.
+   */
   public static void write(RequestRecord r, long nanos) {
     boolean failed = r.errorType().isPresent();
     if (!log.isInfoEnabled() && !(failed && r.serverFault())) {
@@ -65,53 +52,64 @@ public final class CanonicalLine {
         return;
       }
     }
-    List<Object> fields = new ArrayList<>(28);
-    fields.add(LogField.of("protocol", r.protocol()));
-    fields.add(LogField.of("method", r.method()));
-    fields.add(LogField.of("route", r.route()));
-    fields.add(LogField.of("status", r.status()));
-    fields.add(LogField.of("duration_ms", nanos / 1_000_000.0));
-    fields.add(LogField.of("bytes_in", Math.max(0, r.bytesIn())));
-    fields.add(LogField.of("bytes_out", r.bytesOut()));
-    fields.add(LogField.of("client_address", r.clientAddress()));
-    r.requestPayload().ifPresent(p -> fields.add(LogField.of("request_payload", p)));
-    r.responsePayload().ifPresent(p -> fields.add(LogField.of("response_payload", p)));
+    boolean text = fieldsInMessage;
+    String message = failed ? "request_failed" : "request_completed";
+    LineFields fields =
+        new LineFields(message, !text)
+            .add("protocol", r.protocol())
+            .add("method", r.method())
+            .add("route", r.route())
+            .add("status", r.status())
+            .add("duration_ms", nanos / 1_000_000.0)
+            .add("bytes_in", Math.max(0, r.bytesIn()))
+            .add("bytes_out", r.bytesOut())
+            .add("client_address", r.clientAddress());
+    r.requestPayload().ifPresent(p -> fields.add("request_payload", p));
+    r.responsePayload().ifPresent(p -> fields.add("response_payload", p));
     r.outcome()
         .ifPresent(outcome -> {
-          fields.add(LogField.of("outcome", outcome));
+          fields.add("outcome", outcome);
           r.timings()
               .ifPresent(t -> {
                 for (Phase phase : Phase.values()) {
-                  fields.add(LogField.of(phase.label() + "_ms", t.nanos(phase) / 1e6));
+                  fields.add(phase.fieldName(), t.nanos(phase) / 1e6);
                 }
               });
           if (r.batchSize() > 0) {
-            fields.add(LogField.of("batch_size", r.batchSize()));
-            fields.add(LogField.of("input_shape", r.inputShape()));
-            fields.add(LogField.of("output_shape", r.outputShape()));
+            fields
+                .add("batch_size", r.batchSize())
+                .add("input_shape", r.inputShape())
+                .add("output_shape", r.outputShape());
           }
           r.prediction()
-              .ifPresent(p -> {
-                fields.add(LogField.of("prediction", p));
-                fields.add(LogField.of("confidence", r.confidence()));
-              });
+              .ifPresent(p -> fields.add("prediction", p).add("confidence", r.confidence()));
         });
-    if (!failed) {
-      log.info(format(COMPLETED, fields.size()), fields.toArray());
-      return;
+    if (failed) {
+      fields.add("error_type", r.errorType().get()).add("error", r.errorMessage());
+      if (suppressed > 0) {
+        fields.add("similar_suppressed", suppressed);
+      }
     }
-    fields.add(LogField.of("error_type", r.errorType().get()));
-    fields.add(LogField.of("error", r.errorMessage()));
-    if (suppressed > 0) {
-      fields.add(LogField.of("similar_suppressed", suppressed));
-    }
-    String format = format(FAILED, fields.size());
-    if (r.serverFault()) {
-      // A trailing Throwable is logged as a stack trace: only for failures nobody expected.
-      r.error().ifPresent(fields::add);
-      log.error(format, fields.toArray());
+    // An error line for failures nobody expected, with the stack trace when there is one.
+    boolean error = failed && r.serverFault();
+    Throwable trace = error ? r.error().orElse(null) : null;
+    if (text) {
+      // The line is the message itself, with no arguments: logback then neither formats nor
+      // copies it.
+      String line = fields.text();
+      if (trace != null) {
+        log.error(line, trace);
+      } else if (error) {
+        log.error(line);
+      } else {
+        log.info(line);
+      }
+    } else if (trace != null) {
+      log.error(message, fields.members(), trace);
+    } else if (error) {
+      log.error(message, fields.members());
     } else {
-      log.info(format, fields.toArray());
+      log.info(message, fields.members());
     }
   }
 

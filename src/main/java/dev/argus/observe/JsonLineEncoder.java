@@ -99,7 +99,9 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     Object[] arguments = event.getArgumentArray();
     if (arguments != null) {
       for (Object argument : arguments) {
-        if (argument instanceof LogField f) {
+        if (argument instanceof LineFields.Members m) {
+          out.append(m.json());
+        } else if (argument instanceof LogField f) {
           field(out, f.name());
           value(out, f.value());
         }
@@ -140,7 +142,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   /** {@code ,"name":} for each field name seen (a few dozen), escaped once. */
   private static final ConcurrentHashMap<String, String> FIELD_PREFIXES = new ConcurrentHashMap<>();
 
-  private static void field(StringBuilder out, String name) {
+  static void field(StringBuilder out, String name) {
     String prefix = FIELD_PREFIXES.get(name);
     if (prefix == null) {
       StringBuilder p = new StringBuilder(name.length() + 4).append(',');
@@ -181,7 +183,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   /** A double as JSON reads it; NaN and the infinities, which JSON has no number for, as text. */
-  private static void number(StringBuilder out, double d) {
+  static void number(StringBuilder out, double d) {
     if (Double.isFinite(d)) {
       out.append(d);
     } else {

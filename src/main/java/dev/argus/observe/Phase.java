@@ -16,9 +16,15 @@ public enum Phase {
   POSTPROCESS;
 
   private final String label = name().toLowerCase(Locale.ROOT);
+  private final String fieldName = label + "_ms";
 
   /** The name in metrics, spans, log fields and {@code Server-Timing}: {@code decode}, ... */
   public String label() {
     return label;
+  }
+
+  /** The canonical line's field of this phase's time: {@code decode_ms}, ... */
+  public String fieldName() {
+    return fieldName;
   }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.argus.observe.CanonicalLine;
 import dev.argus.observe.JsonLineEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every log event of the process while open, readable as the JSON lines {@code logging.format:
- * json} would write (the same encoder).
+ * json} would write (the same encoder). While it is open the canonical line is made as for JSON
+ * logs (its fields as JSON fields, the message bare), which is what the JSON view needs.
  */
 public final class LogCapture implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +25,7 @@ public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> events = new ListAppender<>();
   private final JsonLineEncoder encoder = new JsonLineEncoder();
   private final Logger root;
+  private final boolean textLines = CanonicalLine.fieldsInMessage();
 
   private LogCapture() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -31,6 +34,7 @@ public final class LogCapture implements AutoCloseable {
     events.start();
     root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(events);
+    CanonicalLine.fieldsInMessage(false);
   }
 
   public static LogCapture start() {
@@ -49,18 +53,28 @@ public final class LogCapture implements AutoCloseable {
     List<JsonNode> lines = new ArrayList<>();
     for (ILoggingEvent e : events()) {
       if (requestId.equals(e.getMDCPropertyMap().get("request_id"))) {
-        try {
-          lines.add(JSON.readTree(encoder.encode(e)));
-        } catch (IOException ex) {
-          throw new UncheckedIOException(ex);
-        }
+        lines.add(json(e));
       }
     }
     return lines;
   }
 
+  /** The JSON lines of every event so far. */
+  public List<JsonNode> lines() {
+    return events().stream().map(this::json).toList();
+  }
+
+  private JsonNode json(ILoggingEvent e) {
+    try {
+      return JSON.readTree(encoder.encode(e));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
   @Override
   public void close() {
     root.detachAppender(events);
+    CanonicalLine.fieldsInMessage(textLines);
   }
 }
