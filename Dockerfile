@@ -30,7 +30,7 @@ USER 10001:10001
 EXPOSE 8080 8081
 # The heap is half the container's memory limit; ONNX Runtime's native memory (model weights and
 # arenas), thread stacks, code and the decoders' buffers need the rest (docs/operations.md).
-ENV JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50 -Djava.io.tmpdir=/tmp"
+ENV JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=50 -XX:MaxRAMPercentage=50 -XX:G1HeapRegionSize=2m -Djava.io.tmpdir=/tmp"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS -o /dev/null http://127.0.0.1:8080/healthz || exit 1
 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/argus/argus.jar"]
