@@ -835,14 +835,14 @@ scenario_memory() {
   local soak=600 every=10
   ((smoke)) && soak=5 every=1
   local photo="$root/models/image-triage/test-images/meal_1.jpg"
-  text "Memory as shipped: the launcher's defaults (heap 512 MiB), image-triage as shipped. Soak: the"
+  text "Memory as shipped: the launcher's defaults (heap 512 MiB, 2 MiB G1 regions), image-triage as shipped. Soak: the"
   text "bundled 1-Mpixel photo (meal_1.jpg) posted to /predict by wrk at 8 connections for $soak s, the"
   text "server's resident size (VmRSS) read every $every s; RSS at the half-way point and at the end, their"
   text "ratio (flat: within 5%), and the most it reached. Allocation per request: bytes allocated in the"
   text "young generation (jvm_memory_pool_allocated_bytes_total over the Eden pools, counted at each"
   text "collection) over a ${secs} s run, divided by the requests served, for the binary tensor path and"
   text "the photo path; and the same over the old generation's pool, which is where G1 puts arrays of"
-  text "more than half a region (a 588 KiB image tensor at this heap) and what survives a collection."
+  text "more than half a region (1 MiB with the launcher's 2 MiB regions) and what survives a collection."
   start_argus memory "$work/triage-shipped.yaml"
   warm image-tensor 8 /v2/models/image-triage/infer
   IMAGE_FILE="$photo" warm image 8 /predict/image-triage
