@@ -23,10 +23,9 @@ final class LineFields {
 
   LineFields add(String name, String value) {
     if (json) {
-      JsonLineEncoder.field(out, name);
-      JsonLineEncoder.string(out, value);
+      JsonLineEncoder.string(name(name), value);
     } else {
-      out.append(' ').append(name).append('=').append(value);
+      name(name).append(value);
     }
     return this;
   }
@@ -38,8 +37,7 @@ final class LineFields {
 
   LineFields add(String name, double value) {
     if (json) {
-      JsonLineEncoder.field(out, name);
-      JsonLineEncoder.number(out, value);
+      JsonLineEncoder.number(name(name), value);
     } else {
       name(name).append(value);
     }
